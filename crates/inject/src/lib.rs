@@ -1,0 +1,1 @@
+//! kube-inject engine (work in progress).

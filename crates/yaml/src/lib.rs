@@ -1,0 +1,1 @@
+//! YAML as Kubernetes tooling reads and prints it (work in progress).
