@@ -1,1 +1,1 @@
-fn main() {}
+fn main() { meshsim_web::start(); }
