@@ -1,0 +1,39 @@
+// Trunk post_build hook (see Trunk.toml): finishes dist/ in Trunk's staging folder.
+// 1. Trunk writes its loader as an inline <script type="module">; the page's Content-Security-Policy
+//    allows scripts from 'self' only, so the hash of each inline script is added to script-src.
+// 2. www/sw.js gets the build's file list and a version, so the service worker caches this build.
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) {
+  console.error("postbuild: TRUNK_STAGING_DIR is not set (run through trunk build)");
+  process.exit(1);
+}
+const source = process.env.TRUNK_SOURCE_DIR || process.cwd();
+
+const sha256 = (text) => "'sha256-" + createHash("sha256").update(text, "utf8").digest("base64") + "'";
+
+const htmlPath = join(staging, "index.html");
+let html = readFileSync(htmlPath, "utf8");
+const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => sha256(m[1]));
+if (hashes.length === 0) {
+  console.error("postbuild: no inline loader script found in index.html");
+  process.exit(1);
+}
+html = html.replace(/script-src 'self'/, "script-src 'self' " + hashes.join(" "));
+if (!html.includes(hashes[0])) {
+  console.error("postbuild: the Content-Security-Policy has no script-src 'self' to extend");
+  process.exit(1);
+}
+writeFileSync(htmlPath, html);
+
+const files = readdirSync(staging).filter((name) => /\.(html|js|wasm|css)$/.test(name) && name !== "sw.js").sort();
+const assets = ["./", ...files.map((name) => "./" + name)];
+const version = createHash("sha256").update(files.join("\n") + html).digest("hex").slice(0, 16);
+const worker = readFileSync(join(source, "www", "sw.js"), "utf8")
+  .replace("__VERSION__", version)
+  .replace("__ASSETS__", JSON.stringify(assets));
+writeFileSync(join(staging, "sw.js"), worker);
+console.log(`postbuild: ${hashes.length} inline script hash(es) in the CSP; sw.js caches ${assets.length} entries (version ${version})`);

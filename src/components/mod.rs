@@ -1,0 +1,6 @@
+//! The Yew components, one file each.
+
+pub mod app;
+pub mod editor;
+pub mod inject_page;
+pub mod output_actions;

@@ -1,0 +1,72 @@
+//! Hash routes: `#/inject` today; later views add theirs here.
+//!
+//! Hash routes need no server support, so `dist/` works on any static host and from `file://`.
+
+use gloo::events::EventListener;
+use yew::prelude::*;
+
+/// A view of the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The injection playground.
+    Inject,
+    /// Panics while rendering, so that the end-to-end tests can see the error banner.
+    DebugPanic,
+    NotFound(String),
+}
+
+impl Route {
+    /// The route for a `location.hash`; an empty hash is the default view.
+    pub fn parse(hash: &str) -> Route {
+        match hash.trim_start_matches('#') {
+            "" | "/" | "/inject" => Route::Inject,
+            "/debug/panic" => Route::DebugPanic,
+            other => Route::NotFound(other.to_owned()),
+        }
+    }
+
+    /// The link to the route.
+    pub fn href(&self) -> String {
+        match self {
+            Route::Inject => "#/inject".into(),
+            Route::DebugPanic => "#/debug/panic".into(),
+            Route::NotFound(path) => format!("#{path}"),
+        }
+    }
+}
+
+/// The route of the page now.
+pub fn current() -> Route {
+    let hash = web_sys::window().and_then(|window| window.location().hash().ok()).unwrap_or_default();
+    Route::parse(&hash)
+}
+
+/// The current route, updated on every `hashchange`.
+#[hook]
+pub fn use_route() -> Route {
+    let route = use_state(current);
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let window = web_sys::window().expect("a browser window");
+            let listener = EventListener::new(&window, "hashchange", move |_| route.set(current()));
+            move || drop(listener)
+        });
+    }
+    (*route).clone()
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn parses_the_known_routes_and_keeps_unknown_paths() {
+        assert_eq!(Route::parse(""), Route::Inject);
+        assert_eq!(Route::parse("#/inject"), Route::Inject);
+        assert_eq!(Route::parse("#/debug/panic"), Route::DebugPanic);
+        assert_eq!(Route::parse("#/nope"), Route::NotFound("/nope".into()));
+        assert_eq!(Route::parse(&Route::Inject.href()), Route::Inject);
+    }
+}
