@@ -6,6 +6,7 @@ SHARED ?= $(abspath ../shared)
 PORT ?= 8080
 
 .PHONY: help setup setup-native test test-native run bench fuzz conformance
+.PHONY: dist single-file test-wasm test-e2e perf
 
 help:
 	@echo "make run   - build the app (Trunk, release) and serve dist/ on http://127.0.0.1:$(PORT)/"
@@ -25,7 +26,35 @@ conformance: setup-native
 	cargo build --release --bin meshsim
 	$(SHARED)/istio-inject-conformance/run -- target/release/meshsim inject
 
-test: setup test-native
+# test-e2e joins `test` when meshsim-inject lands (it compares the page with `meshsim inject`).
+test: setup test-native test-wasm
 
-run: setup
-	@echo "the app arrives with issue 3"
+run: dist
+	node scripts/serve.mjs dist $(PORT)
+
+# --- The web app (meshsim-web, the root package) ---
+# Trunk and wasm-bindgen come from ~/.cargo/bin, wasm-opt (binaryen 132) from node_modules/.bin;
+# Trunk must find them on PATH, or it tries to download them.
+WEB_ENV := PATH="$(CURDIR)/node_modules/.bin:$$HOME/.cargo/bin:$$PATH" TRUNK_SKIP_VERSION_CHECK=true
+
+# dist/: the app for any static host, under any path (relative URLs, service worker).
+dist: setup
+	$(WEB_ENV) trunk build --release
+
+# dist/meshsim-inject.html: the whole app in one file (JS inlined, wasm embedded) for file://.
+single-file: dist
+	node scripts/single-file.mjs dist dist/meshsim-inject.html
+
+# Unit and component tests compiled to wasm, run by wasm-bindgen-test-runner in headless Chromium.
+test-wasm: setup
+	$(WEB_ENV) CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p meshsim-web
+
+# End to end: Playwright (playwright-core + Debian's Chromium) against dist/ and the single file,
+# compared with the meshsim CLI.
+test-e2e: single-file
+	cargo build --release --bin meshsim
+	node tests/e2e/run.mjs
+
+# Sizes (raw, gzip, brotli) and timings (first paint, refresh after a keystroke): prints a report.
+perf: single-file
+	node tests/e2e/perf.mjs

@@ -27,6 +27,10 @@ if (!html.includes(hashes[0])) {
   console.error("postbuild: the Content-Security-Policy has no script-src 'self' to extend");
   process.exit(1);
 }
+// Chromium ignores (and warns about) integrity on fetch preloads: drop it there.
+// (Trunk's minified HTML may leave attributes unquoted, in any order.)
+html = html.replace(/<link\b[^>]*>/g, (tag) =>
+  /\brel="?preload\b/.test(tag) ? tag.replace(/\s+integrity=("[^"]*"|[^\s>]+)/, "") : tag);
 writeFileSync(htmlPath, html);
 
 const files = readdirSync(staging).filter((name) => /\.(html|js|wasm|css)$/.test(name) && name !== "sw.js").sort();

@@ -10,6 +10,14 @@ pub fn register_service_worker() {
     if protocol != "http:" && protocol != "https:" {
         return;
     }
+    // The single-file build has no sw.js beside it, wherever it is served from.
+    let single_file = window
+        .document()
+        .and_then(|document| document.document_element())
+        .is_some_and(|root| root.has_attribute("data-single-file"));
+    if single_file {
+        return;
+    }
     let navigator = window.navigator();
     // Some browsers (or settings) have no service workers at all.
     let has_workers = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
