@@ -1,0 +1,205 @@
+//! Which objects kube-inject touches, where their pod template is, and who owns it.
+
+use crate::config::Config;
+use crate::pod::{self, Workload};
+use crate::stream::Doc;
+use crate::InjectError;
+use meshsim_yaml::{Mapping, Value};
+
+/// Kinds istioctl decodes (by kind only; the apiVersion is not checked).
+pub const RECOGNISED: &[&str] = &[
+    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob",
+    "ReplicationController", "DeploymentConfig", "Pod", "List",
+];
+
+/// Namespaces kube-inject never injects into (checked on the pod template's own namespace).
+const IGNORED_NAMESPACES: &[&str] = &["kube-system", "kube-public", "kube-node-lease", "local-path-storage"];
+
+/// Processes one document: the text to print (without the trailing `---`).
+pub fn inject_document(
+    doc: &Doc,
+    number: usize,
+    cfg: &Config,
+    native: bool,
+    warnings: &mut Vec<String>,
+) -> Result<String, InjectError> {
+    let value = meshsim_yaml::load(&doc.text).map_err(|e| InjectError::Yaml {
+        message: e.message,
+        document: number,
+        line: e.line.map(|l| doc.first_line + l - 1),
+    })?;
+    let kind = match &value {
+        Value::Null => return Ok(doc.text.clone()),
+        Value::Map(m) => match m.get("kind") {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => {
+                return Err(InjectError::Decode {
+                    message: format!("json: cannot unmarshal {} into Go struct field TypeMeta.kind of type string", other.json_type_name()),
+                    document: number,
+                    line: doc.first_line,
+                })
+            }
+        },
+        other => {
+            return Err(InjectError::Decode {
+                message: format!("json: cannot unmarshal {} into Go value of type v1.TypeMeta", other.json_type_name()),
+                document: number,
+                line: doc.first_line,
+            })
+        }
+    };
+    if !RECOGNISED.contains(&kind.as_str()) {
+        return Ok(doc.text.clone());
+    }
+    let at = |message: String| InjectError::Injection { message, document: number, line: doc.first_line };
+    let out = inject_object(&value, cfg, native, warnings).map_err(|e| match e {
+        ObjError::Decode(m) => InjectError::Decode { message: m, document: number, line: doc.first_line },
+        ObjError::Inject(m) => at(m),
+    })?;
+    Ok(meshsim_yaml::to_string(&out))
+}
+
+/// Why an object could not be injected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjError {
+    /// The object does not decode into its Kubernetes type.
+    Decode(String),
+    /// The injection failed.
+    Inject(String),
+}
+
+/// Injects one recognised object (already parsed); returns the object as istioctl prints it.
+pub fn inject_object(value: &Value, cfg: &Config, native: bool, warnings: &mut Vec<String>) -> Result<Value, ObjError> {
+    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+    if kind == "List" {
+        return inject_list(value, cfg, native, warnings);
+    }
+    let mut obj = crate::schema::normalize(value, &kind).map_err(|e| ObjError::Decode(e.0))?;
+    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+    let name = obj.get_path(&["metadata", "name"]).and_then(Value::as_str).unwrap_or("").to_string();
+    let namespace = obj.get_path(&["metadata", "namespace"]).and_then(Value::as_str).unwrap_or("").to_string();
+
+    let (meta_path, spec_path): (Vec<&str>, Vec<&str>) = match kind.as_str() {
+        "Pod" => (vec!["metadata"], vec!["spec"]),
+        "CronJob" => (vec!["spec", "jobTemplate", "metadata"], vec!["spec", "jobTemplate", "spec", "template", "spec"]),
+        _ => (vec!["spec", "template", "metadata"], vec!["spec", "template", "spec"]),
+    };
+    if matches!(kind.as_str(), "ReplicationController" | "DeploymentConfig") && obj.get_path(&["spec", "template"]).is_none() {
+        return Err(ObjError::Inject("spec.template is required value".into()));
+    }
+    let meta = obj.get_path(&meta_path).cloned().unwrap_or_else(|| Value::Map(Mapping::new()));
+    let spec = obj.get_path(&spec_path).cloned().unwrap_or_else(|| Value::Map(Mapping::new()));
+
+    let (w_api, w_kind, w_name, w_ns) = if kind == "Pod" {
+        deploy_meta_from_pod(&obj)
+    } else {
+        (api_version.clone(), kind.clone(), name.clone(), namespace.clone())
+    };
+
+    let tmpl_name = meta.get("name").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or(&name).to_string();
+    let full_name = if namespace.is_empty() { tmpl_name } else { format!("{namespace}/{tmpl_name}") };
+    let kind_prefix = if kind.is_empty() { String::new() } else { format!("{kind} ") };
+
+    if spec.get("hostNetwork") == Some(&Value::Bool(true)) {
+        warnings.push(format!("===> Skipping injection because {kind_prefix}\"{full_name}\" has host networking enabled\n"));
+        return Ok(obj);
+    }
+    if !inject_required(&meta) {
+        warnings.push(format!("===> Skipping injection because {kind_prefix}\"{full_name}\" has sidecar injection disabled\n"));
+        return Ok(obj);
+    }
+
+    let pod_in = crate::tree::map([("metadata", Some(meta)), ("spec", Some(spec))]);
+    let w = Workload { api_version: &w_api, kind: &w_kind, name: &w_name, namespace: &w_ns };
+    let injected = pod::inject(&pod_in, &w, cfg, native).map_err(|m| ObjError::Inject(format!("failed to run injection template: {m}")))?;
+    let injected = crate::schema::normalize(&injected, "Pod").map_err(|e| ObjError::Inject(format!("failed parsing generated injected YAML (check Istio sidecar injector configuration): {}", e.0)))?;
+    set_path(&mut obj, &meta_path, injected.get("metadata").cloned().unwrap_or_default());
+    set_path(&mut obj, &spec_path, injected.get("spec").cloned().unwrap_or_default());
+    Ok(obj)
+}
+
+fn inject_list(value: &Value, cfg: &Config, native: bool, warnings: &mut Vec<String>) -> Result<Value, ObjError> {
+    let mut list = crate::schema::normalize(value, "List").map_err(|e| ObjError::Decode(e.0))?;
+    if let Some(Value::Seq(items)) = list.get_mut("items") {
+        for item in items.iter_mut() {
+            let k = item.get("kind").and_then(Value::as_str).unwrap_or("");
+            if RECOGNISED.contains(&k) && k != "List" {
+                *item = inject_object(item, cfg, native, warnings)?;
+            }
+        }
+    }
+    Ok(list)
+}
+
+fn set_path(obj: &mut Value, path: &[&str], v: Value) {
+    let (last, parents) = path.split_last().expect("non-empty path");
+    let mut cur = obj;
+    for p in parents {
+        cur.entry_map(p);
+        cur = cur.get_mut(p).expect("just created");
+    }
+    if cur.is_null() {
+        *cur = Value::Map(Mapping::new());
+    }
+    cur.as_map_mut().expect("parent is a mapping").insert(last.to_string(), v);
+}
+
+/// Istio's `injectRequired` as kube-inject uses it (policy forced to enabled).
+fn inject_required(meta: &Value) -> bool {
+    let ns = meta.get("namespace").and_then(Value::as_str).unwrap_or("");
+    if IGNORED_NAMESPACES.contains(&ns) {
+        return false;
+    }
+    let label = meta.get_path(&["labels", "sidecar.istio.io/inject"]);
+    let annotation = meta.get_path(&["annotations", "sidecar.istio.io/inject"]);
+    let selector = label.or(annotation).map(|v| crate::tree::sprint(Some(v))).unwrap_or_default();
+    // Only an explicit false disables; other values are reported as invalid and use the default.
+    !matches!(selector.to_lowercase().as_str(), "false")
+}
+
+/// Istio's `GetDeployMetaFromPod`: the owning workload of a pod created by a controller.
+pub fn deploy_meta_from_pod(pod: &Value) -> (String, String, String, String) {
+    let name = pod.get_path(&["metadata", "name"]).and_then(Value::as_str).unwrap_or("").to_string();
+    let ns = pod.get_path(&["metadata", "namespace"]).and_then(Value::as_str).unwrap_or("").to_string();
+    let mut api = "v1".to_string();
+    let mut kind = "Pod".to_string();
+    let mut deploy = name.clone();
+    let generate = pod.get_path(&["metadata", "generateName"]).and_then(Value::as_str).unwrap_or("");
+    if !generate.is_empty() {
+        let owners = crate::tree::seq(pod.get("metadata").unwrap_or(&Value::Null), "ownerReferences");
+        if let Some(r) = owners.iter().find(|r| r.get("controller") == Some(&Value::Bool(true))) {
+            let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            api = s("apiVersion");
+            kind = s("kind");
+            deploy = s("name");
+            let label = |k: &str| pod.get_path(&["metadata", "labels", k]).and_then(Value::as_str).unwrap_or("").to_string();
+            let hash = label("pod-template-hash");
+            let rollout_hash = label("rollouts-pod-template-hash");
+            if kind == "ReplicaSet" && !hash.is_empty() && deploy.ends_with(&hash) {
+                deploy = deploy.trim_end_matches(&hash).trim_end_matches('-').to_string();
+                kind = "Deployment".into();
+            } else if kind == "ReplicaSet" && !rollout_hash.is_empty() && deploy.ends_with(&rollout_hash) {
+                deploy = deploy.trim_end_matches(&rollout_hash).trim_end_matches('-').to_string();
+                kind = "Rollout".into();
+                api = "argoproj.io/v1alpha1".into();
+            } else if kind == "ReplicationController" && !label("deploymentconfig").is_empty() {
+                deploy = label("deploymentconfig");
+                kind = "DeploymentConfig".into();
+                api = "v1".into();
+            } else if kind == "Job" {
+                if let Some((cron, digits)) = deploy.rsplit_once('-') {
+                    if (8..=10).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+                        deploy = cron.to_string();
+                        kind = "CronJob".into();
+                        api = "batch/v1".into();
+                    }
+                }
+            }
+        }
+    }
+    if deploy.is_empty() {
+        deploy = name;
+    }
+    (api, kind, deploy, ns)
+}

@@ -1,0 +1,225 @@
+//! Kubernetes resource quantities, canonicalised as `resource.Quantity` prints them.
+//!
+//! `2000m` prints as `2`, `1024Mi` as `1Gi`, `0.5` as `500m`, `1e3` as `1k`: the value is kept exactly
+//! (as a decimal mantissa and exponent) and printed in the largest unit of the same format (binary
+//! suffixes stay binary, decimal and exponent forms stay decimal) that keeps it an integer.
+
+/// How the quantity was written, which decides how it is printed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Format {
+    BinarySI,
+    DecimalSI,
+    DecimalExponent,
+}
+
+/// Parses `s` and returns the canonical spelling, or `None` when it is not a quantity.
+pub fn canonical(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    // Split number and suffix.
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    if bytes[0] == b'+' || bytes[0] == b'-' {
+        i = 1;
+    }
+    let num_start = i;
+    while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+        i += 1;
+    }
+    let number = &s[..i];
+    let suffix = &s[i..];
+    if i == num_start || number[num_start..].chars().filter(|&c| c == '.').count() > 1 {
+        return None;
+    }
+    let negative = number.starts_with('-');
+    let digits_part = &number[num_start..];
+    let (int_part, frac_part) = digits_part.split_once('.').unwrap_or((digits_part, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    // value = mantissa * 10^exp10 * 2^exp2
+    let mut mantissa: u128 = 0;
+    for c in int_part.chars().chain(frac_part.chars()) {
+        mantissa = mantissa.checked_mul(10)?.checked_add(c.to_digit(10)? as u128)?;
+    }
+    let mut exp10: i32 = -(frac_part.len() as i32);
+    let (format, exp2): (Format, i32) = match suffix {
+        "" => (Format::DecimalSI, 0),
+        "Ki" => (Format::BinarySI, 10),
+        "Mi" => (Format::BinarySI, 20),
+        "Gi" => (Format::BinarySI, 30),
+        "Ti" => (Format::BinarySI, 40),
+        "Pi" => (Format::BinarySI, 50),
+        "Ei" => (Format::BinarySI, 60),
+        "n" => {
+            exp10 -= 9;
+            (Format::DecimalSI, 0)
+        }
+        "u" => {
+            exp10 -= 6;
+            (Format::DecimalSI, 0)
+        }
+        "m" => {
+            exp10 -= 3;
+            (Format::DecimalSI, 0)
+        }
+        "k" => {
+            exp10 += 3;
+            (Format::DecimalSI, 0)
+        }
+        "M" => {
+            exp10 += 6;
+            (Format::DecimalSI, 0)
+        }
+        "G" => {
+            exp10 += 9;
+            (Format::DecimalSI, 0)
+        }
+        "T" => {
+            exp10 += 12;
+            (Format::DecimalSI, 0)
+        }
+        "P" => {
+            exp10 += 15;
+            (Format::DecimalSI, 0)
+        }
+        "E" => {
+            exp10 += 18;
+            (Format::DecimalSI, 0)
+        }
+        e if e.starts_with(['e', 'E']) => {
+            let n: i32 = e[1..].parse().ok()?;
+            exp10 += n;
+            (Format::DecimalExponent, 0)
+        }
+        _ => return None,
+    };
+    if mantissa == 0 {
+        return Some("0".to_string());
+    }
+    let sign = if negative { "-" } else { "" };
+    // Strip trailing zeros into the exponent.
+    while mantissa % 10 == 0 {
+        mantissa /= 10;
+        exp10 += 1;
+    }
+    if format == Format::BinarySI && exp10 >= 0 {
+        // An integer number of bytes: print with the largest binary suffix that divides it.
+        let mut value = mantissa.checked_mul(10u128.checked_pow(exp10 as u32)?)?.checked_shl(exp2 as u32)?;
+        let mut unit = 0;
+        while value % 1024 == 0 && unit < 6 && value >= 1024 {
+            value /= 1024;
+            unit += 1;
+        }
+        let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][unit];
+        return Some(format!("{sign}{value}{suffix}"));
+    }
+    if format == Format::BinarySI {
+        // A fractional binary quantity (e.g. 0.5Gi): exact when expressed in a smaller binary unit,
+        // otherwise Kubernetes falls back to decimal.
+        let denom = 10u128.checked_pow((-exp10) as u32)?;
+        let scaled = mantissa.checked_shl(exp2 as u32)?;
+        if scaled % denom == 0 {
+            let mut value = scaled / denom;
+            let mut unit = 0;
+            while value % 1024 == 0 && unit < 6 && value >= 1024 {
+                value /= 1024;
+                unit += 1;
+            }
+            let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][unit];
+            return Some(format!("{sign}{value}{suffix}"));
+        }
+        // Not an integer number of bytes: value in decimal with the binary factor folded in.
+        let mut m = scaled;
+        let mut e = exp10;
+        while m % 10 == 0 {
+            m /= 10;
+            e += 1;
+        }
+        return Some(decimal(sign, m, e, Format::DecimalSI));
+    }
+    if format == Format::DecimalExponent {
+        // Exponent form prints as mantissa e<multiple of 3>.
+        let mut m = mantissa;
+        let mut e = exp10;
+        while e % 3 != 0 {
+            m = m.checked_mul(10)?;
+            e -= 1;
+        }
+        if e < -9 {
+            // Below nano Kubernetes rounds up; keep the exact value at nano precision.
+            return Some(decimal(sign, m, e, Format::DecimalSI));
+        }
+        return Some(if e == 0 { format!("{sign}{m}") } else { format!("{sign}{m}e{e}") });
+    }
+    Some(decimal(sign, mantissa, exp10, format))
+}
+
+/// Prints `m * 10^e` with the largest decimal SI suffix that keeps the number an integer.
+fn decimal(sign: &str, mut m: u128, mut e: i32, _f: Format) -> String {
+    if e < -9 {
+        // Kubernetes rounds sub-nano values up to 1n precision.
+        let shift = (-9 - e) as u32;
+        let div = 10u128.pow(shift.min(30));
+        m = m.div_ceil(div);
+        e = -9;
+    }
+    while e % 3 != 0 {
+        m *= 10;
+        e -= 1;
+    }
+    let suffix = match e {
+        -9 => "n",
+        -6 => "u",
+        -3 => "m",
+        0 => "",
+        3 => "k",
+        6 => "M",
+        9 => "G",
+        12 => "T",
+        15 => "P",
+        18 => "E",
+        _ => {
+            // Beyond E: fold the exponent back into the digits.
+            let extra = (e - 18) as u32;
+            m *= 10u128.pow(extra);
+            "E"
+        }
+    };
+    format!("{sign}{m}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+
+    #[test]
+    fn canonical_forms() {
+        for (input, want) in [
+            ("2000m", "2"),
+            ("1024Mi", "1Gi"),
+            ("4000m", "4"),
+            ("1000m", "1"),
+            ("100m", "100m"),
+            ("128Mi", "128Mi"),
+            ("0.5", "500m"),
+            ("1e3", "1e3"),
+            ("1500m", "1500m"),
+            ("1.5", "1500m"),
+            ("0", "0"),
+            ("2Gi", "2Gi"),
+            ("1k", "1k"),
+            ("1000", "1k"),
+            ("500Mi", "500Mi"),
+            ("1536Mi", "1536Mi"),
+            ("0.5Gi", "512Mi"),
+            ("10G", "10G"),
+        ] {
+            assert_eq!(canonical(input).as_deref(), Some(want), "{input}");
+        }
+        assert_eq!(canonical("bad"), None);
+        assert_eq!(canonical("1x"), None);
+    }
+}
