@@ -40,6 +40,12 @@ fn find_in_pod<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
     find_container(seq(spec, "containers"), name).or_else(|| find_container(seq(spec, "initContainers"), name))
 }
 
+fn find_in_pod_mut<'a>(pod: &'a mut Value, name: &str) -> Option<&'a mut Value> {
+    let spec = pod.get_mut("spec")?;
+    let field = if seq(spec, "containers").iter().any(|c| name_of(c) == name) { "containers" } else { "initContainers" };
+    spec.get_mut(field)?.as_seq_mut()?.iter_mut().find(|c| name_of(c) == name)
+}
+
 fn spec_mut(pod: &mut Value) -> &mut Value {
     let m = pod.as_map_mut().expect("pod is a mapping");
     m.entry("spec".to_string()).or_insert(Value::Map(Mapping::new()))
@@ -154,11 +160,17 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
     let annotations = string_map(pod.get("metadata").unwrap_or(&Value::Null), "annotations");
     crate::annotations::validate(&annotations)?;
 
-    let native = match annotations.get("sidecar.istio.io/nativeSidecar").and_then(Value::as_str) {
-        Some("true") => true,
-        Some("false") => false,
-        _ => native_default,
+    let selected: Vec<String> = match annotations.get("inject.istio.io/templates").and_then(Value::as_str) {
+        Some(list) => list.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+        None => vec!["sidecar".to_string()],
     };
+    // Only the sidecar template has a native layout; gateways and agents keep istio-proxy a container.
+    let native = selected.iter().any(|t| t == "sidecar")
+        && match annotations.get("sidecar.istio.io/nativeSidecar").and_then(Value::as_str) {
+            Some("true") => true,
+            Some("false") => false,
+            _ => native_default,
+        };
 
     // Proxy config: mesh defaultConfig, then the pod annotation.
     let mut pc = cfg.mesh.get("defaultConfig").and_then(Value::as_map).cloned().unwrap_or_default();
@@ -219,10 +231,6 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
         proxy_gid,
     };
 
-    let selected: Vec<String> = match annotations.get("inject.istio.io/templates").and_then(Value::as_str) {
-        Some(list) => list.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
-        None => vec!["sidecar".to_string()],
-    };
     let mut merged = pod.clone();
     let mut template_pod = Value::Map(Mapping::new());
     for name in &selected {
@@ -242,7 +250,12 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
         merged = strategic_merge(&merged, &rendered);
     }
 
-    reapply_overrides(&mut merged, pod, &template_pod);
+    let tproxy = annotations
+        .get("sidecar.istio.io/interceptionMode")
+        .and_then(Value::as_str)
+        .or_else(|| proxy_config.get("interceptionMode").and_then(Value::as_str))
+        == Some("TPROXY");
+    reapply_overrides(&mut merged, pod, &template_pod, tproxy);
     post_process(&mut merged, &template_pod, pod, cfg, &proxy_envs, &mesh_status_port)?;
     Ok(merged)
 }
@@ -279,19 +292,17 @@ fn proxy_image(cfg: &Config, proxy_config: &Value, annotations: &Mapping) -> Str
 }
 
 /// Istio's `reapplyOverwrittenContainers`.
-fn reapply_overrides(merged: &mut Value, original: &Value, template_pod: &Value) {
+fn reapply_overrides(merged: &mut Value, original: &Value, template_pod: &Value, tproxy: bool) {
     let (existing_c, existing_i) = overrides_of(original);
     let status = parse_status(original);
     let mut recorded: Vec<(String, Vec<Value>)> = Vec::new();
     let tspec = template_pod.get("spec").cloned().unwrap_or(Value::Null);
-    for (field, existing, injected) in [
-        ("containers", &existing_c, status.as_ref().map(|s| &s.containers)),
-        ("initContainers", &existing_i, status.as_ref().map(|s| &s.init_containers)),
-    ] {
+    for (field, existing) in [("containers", &existing_c), ("initContainers", &existing_i)] {
         let mut list = Vec::new();
         for c in seq(&tspec, field) {
             let name = name_of(c);
-            if injected.is_some_and(|names| names.iter().any(|n| n == name)) {
+            // A container an earlier injection added is the template's own, not a user override.
+            if status.as_ref().is_some_and(|s| s.containers.iter().chain(&s.init_containers).any(|n| n == name)) {
                 continue;
             }
             let Some(found) = find_container(existing, name).or_else(|| find_in_pod(original, name)) else { continue };
@@ -304,6 +315,12 @@ fn reapply_overrides(merged: &mut Value, original: &Value, template_pod: &Value)
                 Some(crate::tree::map([(field, Some(Value::Seq(vec![overlay.clone()])))])),
             )]);
             *merged = strategic_merge(merged, &patch);
+            if tproxy && name == "istio-proxy" {
+                // TPROXY needs the proxy to run as root; the user's uid only reaches iptables (-u).
+                if let Some(sc) = find_in_pod_mut(merged, name).and_then(|c| c.get_mut("securityContext")).and_then(Value::as_map_mut) {
+                    sc.insert("runAsUser".into(), Value::Int(0));
+                }
+            }
             list.push(overlay);
         }
         if !list.is_empty() {

@@ -152,8 +152,9 @@ pub fn normalize(v: &Value, type_name: &str) -> Result<Value, DecodeError> {
 
 fn normalize_struct(v: &Value, type_name: &str, ctx: &Ctx) -> Result<Value, DecodeError> {
     let fields = types().get(type_name).unwrap_or_else(|| panic!("type {type_name} is in schema.txt"));
+    let empty = Mapping::new();
     let input = match v {
-        Value::Null => return Ok(Value::Map(Mapping::new())),
+        Value::Null => &empty,
         Value::Map(m) => m,
         other => {
             let ty = Ty::Struct(type_name.to_string());
@@ -284,7 +285,10 @@ fn encode_elem(d: Option<Value>, ty: &Ty) -> Value {
 /// How `json.Marshal` prints a struct field holding `d`; `None` omits it.
 fn encode_field(d: Option<Value>, ty: &Ty, omitempty: bool) -> Option<Value> {
     match ty {
-        Ty::Struct(_) => Some(d.unwrap_or_else(|| Value::Map(Mapping::new()))),
+        // A missing struct is its zero value, which still prints its non-omitempty fields.
+        Ty::Struct(name) => Some(d.unwrap_or_else(|| {
+            normalize_struct(&Value::Null, name, &Ctx { owner: name, path: String::new() }).expect("a zero struct decodes")
+        })),
         // A nil pointer is always omitted by omitempty; the time type is `omitzero`.
         Ty::Ptr(_) | Ty::Any | Ty::Time => d,
         Ty::Str | Ty::IntOrStr => {

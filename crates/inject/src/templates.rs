@@ -276,7 +276,9 @@ fn proxy_env_tail(t: &Tpl, e: &mut Vec<Value>, interception: bool) {
     if !network.is_empty() {
         e.push(env("ISTIO_META_NETWORK", network));
     }
-    if !t.deploy_name.is_empty() {
+    if let Some(w) = t.label("service.istio.io/workload-name") {
+        e.push(env("ISTIO_META_WORKLOAD_NAME", w));
+    } else if !t.deploy_name.is_empty() {
         e.push(env("ISTIO_META_WORKLOAD_NAME", t.deploy_name));
     }
     if let Some(owner) = t.owner() {
@@ -319,24 +321,15 @@ fn otel_resource_attributes(t: &Tpl) -> Option<String> {
     if !semconv {
         return None;
     }
-    let name = t
-        .annotations
-        .get("resource.opentelemetry.io/service.name")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .or_else(|| t.label("app.kubernetes.io/name").map(str::to_string))
-        .or_else(|| t.label("app").map(str::to_string))
-        .unwrap_or_else(|| t.deploy_name.to_string());
     let version = t
-        .annotations
-        .get("resource.opentelemetry.io/service.version")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .or_else(|| t.label("app.kubernetes.io/version").map(str::to_string))
-        .or_else(|| t.label("version").map(str::to_string))
-        .unwrap_or_else(|| "latest".to_string());
+        .label("app.kubernetes.io/version")
+        .or_else(|| t.label("version"))
+        .or_else(|| t.label("service.istio.io/canonical-revision"))
+        .unwrap_or("latest")
+        .to_string();
+    let container = t.app_containers().into_iter().next().unwrap_or_default();
     let ns = if t.deploy_namespace.is_empty() { "default" } else { t.deploy_namespace };
-    Some(format!("service.name={name},service.namespace={ns},service.version={version}"))
+    Some(format!("service.namespace={ns},service.version={version},service.instance.id={ns}.$(POD_NAME).{container}"))
 }
 
 fn readiness_probe(t: &Tpl, port: i64) -> Option<Value> {
@@ -764,30 +757,25 @@ fn token_volume(cfg: &Config) -> Value {
     ])
 }
 
-/// `appendMultusNetwork`: adds `network` to a comma list or a JSON list of networks.
+/// `appendMultusNetwork`: adds `network` to a comma list, or inside a JSON list keeping its text.
 pub fn append_multus_network(existing: &str, network: &str) -> String {
     if existing.is_empty() {
         return network.to_string();
     }
-    let t = existing.trim();
-    if t.starts_with('[') {
-        if let Ok(Value::Seq(mut items)) = meshsim_yaml::load(t) {
-            let (ns, name) = network.split_once('/').unwrap_or(("", network));
-            let present = items.iter().any(|i| i.get("name").and_then(Value::as_str) == Some(name));
-            if !present {
-                let mut m = Mapping::new();
-                m.insert("name".into(), s(name));
-                if !ns.is_empty() {
-                    m.insert("namespace".into(), s(ns));
-                }
-                items.push(Value::Map(m));
-            }
-            return meshsim_yaml::to_json(&Value::Seq(items));
+    let (ns, name) = network.split_once('/').unwrap_or(("", network));
+    if let Some(i) = existing.rfind(']') {
+        let Ok(Value::Seq(items)) = meshsim_yaml::load(existing) else { return existing.to_string() };
+        if items.iter().any(|n| n.get("name").and_then(Value::as_str) == Some(name)) {
+            return existing.to_string();
         }
-        return existing.to_string();
+        let entry = if ns.is_empty() {
+            format!(r#", {{"name": "{name}"}}"#)
+        } else {
+            format!(r#", {{"name": "{name}", "namespace": "{ns}"}}"#)
+        };
+        return format!("{}{entry}{}", &existing[..i], &existing[i..]);
     }
-    let parts: Vec<&str> = existing.split(',').map(str::trim).collect();
-    if parts.contains(&network) {
+    if existing.split(',').any(|n| n.trim() == network) {
         return existing.to_string();
     }
     format!("{existing}, {network}")
@@ -967,14 +955,9 @@ pub fn grpc_agent(t: &Tpl) -> Value {
     let rev = if cfg.revision.is_empty() { "default".to_string() } else { cfg.revision.clone() };
     ann.insert("istio.io/rev".into(), s(rev));
 
-    let mut e = proxy_env_head(t, &[env("ISTIO_META_GENERATOR", "grpc"), env("OUTPUT_CERTS", "/var/lib/istio/data")]);
-    // The agent-only template lists the head differently: generator first, then the pod fields.
-    let head_len = e.len();
-    let extra: Vec<Value> = e.drain(head_len - 2..).collect();
-    let pos = e.iter().position(|v| crate::tree::name_of(v) == "POD_NAME").unwrap_or(e.len());
-    for (i, v) in extra.into_iter().enumerate() {
-        e.insert(pos + i, v);
-    }
+    // The agent-only template lists the generator and certificate output first.
+    let mut e = vec![env("ISTIO_META_GENERATOR", "grpc"), env("OUTPUT_CERTS", "/var/lib/istio/data")];
+    e.extend(proxy_env_head(t, &[]));
     e.push(env("PROXY_CONFIG", format!("{}\n", t.proxy_config_json)));
     e.push(env("ISTIO_META_POD_PORTS", pod_ports(t.spec)));
     e.push(env("ISTIO_META_APP_CONTAINERS", containers.join(",")));
