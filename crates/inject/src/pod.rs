@@ -297,12 +297,17 @@ fn reapply_overrides(merged: &mut Value, original: &Value, template_pod: &Value,
     let status = parse_status(original);
     let mut recorded: Vec<(String, Vec<Value>)> = Vec::new();
     let tspec = template_pod.get("spec").cloned().unwrap_or(Value::Null);
-    for (field, existing) in [("containers", &existing_c), ("initContainers", &existing_i)] {
+    for (field, existing, injected) in [
+        ("containers", &existing_c, status.as_ref().map(|s| &s.containers)),
+        ("initContainers", &existing_i, status.as_ref().map(|s| &s.init_containers)),
+    ] {
         let mut list = Vec::new();
         for c in seq(&tspec, field) {
             let name = name_of(c);
-            // A container an earlier injection added is the template's own, not a user override.
-            if status.as_ref().is_some_and(|s| s.containers.iter().chain(&s.init_containers).any(|n| n == name)) {
+            // A container an earlier injection added in the same place is the template's own. (One
+            // added elsewhere, e.g. a classic istio-proxy re-injected as native, is laid over the new
+            // one, so its old fields win, as in Istio.)
+            if injected.is_some_and(|names| names.iter().any(|n| n == name)) {
                 continue;
             }
             let Some(found) = find_container(existing, name).or_else(|| find_in_pod(original, name)) else { continue };
@@ -327,7 +332,8 @@ fn reapply_overrides(merged: &mut Value, original: &Value, template_pod: &Value,
             recorded.push((field.to_string(), list));
         }
     }
-    if !recorded.is_empty() {
+    // Overrides are recorded only on a first injection.
+    if !recorded.is_empty() && status.is_none() {
         let mut m = Mapping::new();
         for (field, list) in recorded {
             m.insert(field, Value::Seq(list));
