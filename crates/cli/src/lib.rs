@@ -55,13 +55,28 @@ fn command() -> Command {
         )
 }
 
+/// Describes where invalid UTF-8 starts: `line L, column C (byte offset O)`.
+fn utf8_position(bytes: &[u8], offset: usize) -> String {
+    let before = &bytes[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = offset - before.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0) + 1;
+    format!("line {line}, column {column} (byte offset {offset})")
+}
+
+fn decode_utf8(what: &str, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        format!("{what} is not valid UTF-8: invalid byte at {}", utf8_position(e.as_bytes(), offset))
+    })
+}
+
 fn read_file(path: &str) -> Result<String, String> {
     std::fs::read(path)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!("open {path}: no such file or directory"),
             _ => format!("open {path}: {e}"),
         })
-        .and_then(|b| String::from_utf8(b).map_err(|e| format!("{path}: input is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())))
+        .and_then(|b| decode_utf8(path, b))
 }
 
 /// Runs `meshsim` with `args` (without the program name), reading `stdin` when asked to.
@@ -116,9 +131,9 @@ fn run_inject(m: &clap::ArgMatches, stdin: &mut dyn Read, env_native: bool) -> O
         if let Err(e) = stdin.take(limit).read_to_end(&mut bytes) {
             return err(format!("reading standard input: {e}"));
         }
-        match String::from_utf8(bytes) {
+        match decode_utf8("standard input", bytes) {
             Ok(s) => s,
-            Err(e) => return err(format!("standard input is not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())),
+            Err(e) => return err(e),
         }
     } else {
         match std::fs::metadata(file) {

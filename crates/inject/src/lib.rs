@@ -96,7 +96,7 @@ pub enum InjectError {
         limit: usize,
     },
     /// A `---` line with text after it.
-    #[error("invalid Yaml document separator: {rest}")]
+    #[error("invalid Yaml document separator: {rest} (input line {line})")]
     Separator {
         /// The text after `---`.
         rest: String,
@@ -114,7 +114,7 @@ pub enum InjectError {
         line: Option<usize>,
     },
     /// A document decodes to the wrong types (e.g. a list, or a string where a number belongs).
-    #[error("error unmarshaling JSON: while decoding JSON: {message} (document {document})")]
+    #[error("error unmarshaling JSON: while decoding JSON: {message} (document {document}, input line {line})")]
     Decode {
         /// encoding/json's message.
         message: String,

@@ -26,7 +26,7 @@ pub fn split(input: &str) -> Result<Vec<Doc>, (usize, String)> {
         if let Some(rest) = line.strip_prefix("---") {
             let r = rest.trim();
             if !r.is_empty() && !r.starts_with('#') {
-                return Err((line_no, rest.to_string()));
+                return Err((line_no, r.to_string()));
             }
             if !cur.is_empty() {
                 docs.push(Doc { text: std::mem::take(&mut cur), first_line: start });
