@@ -64,7 +64,8 @@ pub enum ApiError {
     AlreadyExists { plural: &'static str, name: String },
     #[error("Error from server (NotFound): namespaces \"{0}\" not found")]
     NamespaceNotFound(String),
-    #[error("Error from server (Invalid): {0}")]
+    /// Validation failed; kubectl prints the message alone (`The Deployment "x" is invalid: ...`).
+    #[error("{0}")]
     Invalid(String),
     #[error("Error from server (Forbidden): {0}")]
     Forbidden(String),
@@ -436,14 +437,14 @@ impl Cluster {
                 let mut d = *d;
                 if d.selector.is_empty() || !selector_matches(&d.selector, &d.template.labels) {
                     return Err(ApiError::Invalid(format!(
-                        "Deployment.apps \"{name}\" is invalid: spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`",
-                        go_map(&d.template.labels)
+                        "The Deployment \"{name}\" is invalid: spec.template.metadata.labels: Invalid value: {}: `selector` does not match template `labels`",
+                        go_map_literal(&d.template.labels)
                     )));
                 }
                 if let Some(cur) = self.deployments.get_mut(&key) {
                     if cur.selector != d.selector {
                         return Err(ApiError::Invalid(format!(
-                            "Deployment.apps \"{name}\" is invalid: spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable",
+                            "The Deployment \"{name}\" is invalid: spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable",
                             go_map(&d.selector)
                         )));
                     }
@@ -508,7 +509,7 @@ impl Cluster {
                             return Ok(Applied::Unchanged);
                         }
                         return Err(ApiError::Invalid(format!(
-                            "Pod \"{name}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+                            "The Pod \"{name}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
                         )));
                     }
                     cur.meta.labels = p.meta.labels;
@@ -816,4 +817,10 @@ fn edit_map(m: &mut StringMap, key: &str, value: Option<&str>) -> bool {
 pub fn go_map(m: &StringMap) -> String {
     let inner: Vec<String> = m.iter().map(|(k, v)| format!("{k}:{v}")).collect();
     format!("map[{}]", inner.join(" "))
+}
+
+/// A Go `map[string]string` as `%#v` prints it: `map[string]string{"app":"x"}`.
+pub fn go_map_literal(m: &StringMap) -> String {
+    let inner: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+    format!("map[string]string{{{}}}", inner.join(", "))
 }

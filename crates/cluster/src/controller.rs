@@ -98,6 +98,16 @@ impl Cluster {
                 }
             }
         }
+        // The token mount reaches containers the webhook added, too.
+        for c in pod.spec.init_containers.iter_mut().chain(pod.spec.containers.iter_mut()) {
+            if !c.volume_mounts.iter().any(|m| m.mount_path == "/var/run/secrets/kubernetes.io/serviceaccount") {
+                c.volume_mounts.push(VolumeMount {
+                    name: vol.clone(),
+                    mount_path: "/var/run/secrets/kubernetes.io/serviceaccount".into(),
+                    read_only: true,
+                });
+            }
+        }
         pod.status.qos = qos_class(&pod.spec);
         pod.status.phase = "Pending".into();
         pod.meta = self.new_meta(pod.meta);
@@ -357,7 +367,7 @@ impl Cluster {
                         self.record(Kind::ReplicaSet, &key.0, &key.1, &uid, "", "Normal", "SuccessfulCreate", &msg, "replicaset-controller");
                     }
                     Err(e) => {
-                        let msg = format!("Error creating: {}", e.to_string().trim_start_matches("Error from server (Invalid): "));
+                        let msg = format!("Error creating: {}", e);
                         self.record(Kind::ReplicaSet, &key.0, &key.1, &uid, "", "Warning", "FailedCreate", &msg, "replicaset-controller");
                         break;
                     }

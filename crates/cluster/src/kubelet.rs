@@ -452,7 +452,8 @@ impl Cluster {
             finished: now,
             container_id: st.container_id.clone(),
         });
-        st.ready = false;
+        // A successfully completed init container reports ready.
+        st.ready = c.init && code == 0;
         st.started = false;
         if now.saturating_sub(started) > 600 * SEC {
             self.crt(key, c).backoff = 0;

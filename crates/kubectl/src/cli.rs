@@ -1,0 +1,79 @@
+//! `meshsim shell`: the same terminal as the page, reading commands from
+//! standard input. `sleep N` returns at once after advancing virtual time, and
+//! watches end after `--request-timeout` of virtual time (default 60 s).
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use crate::shell::Shell;
+
+const USAGE: &str = "Usage: meshsim shell [--seed N] [--native-sidecars] [--echo]
+
+Reads commands (kubectl, istioctl, ls, cat, sleep, watch, ...) from standard input
+and prints what the page's terminal prints. --echo prints each command after a
+`$ ` prompt, which makes transcripts.
+";
+
+/// Entry point for `meshsim shell ARGS...`; returns the process exit code.
+pub fn shell_main(args: &[String]) -> i32 {
+    let mut seed = 1u64;
+    let mut echo = false;
+    let mut native = false;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--seed" => {
+                let Some(v) = args.get(i + 1).and_then(|s| s.parse().ok()) else {
+                    eprintln!("meshsim shell: --seed needs a number");
+                    return 2;
+                };
+                seed = v;
+                i += 1;
+            }
+            s if s.starts_with("--seed=") => match s["--seed=".len()..].parse() {
+                Ok(v) => seed = v,
+                Err(_) => {
+                    eprintln!("meshsim shell: --seed needs a number");
+                    return 2;
+                }
+            },
+            "--echo" => echo = true,
+            "--native-sidecars" => native = true,
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return 0;
+            }
+            other => {
+                eprintln!("meshsim shell: unknown argument {other}\n{USAGE}");
+                return 2;
+            }
+        }
+        i += 1;
+    }
+    let mut shell = Shell::batch(seed);
+    shell.cluster_mut().set_native_sidecars(native);
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    let stdout = std::io::stdout();
+    let mut last = 0;
+    let mut lines = stdin.lock().lines();
+    loop {
+        if interactive {
+            let prompt = if shell.in_heredoc() { "> " } else { "$ " };
+            print!("{prompt}");
+            let _ = stdout.lock().flush();
+        }
+        let Some(Ok(line)) = lines.next() else { break };
+        if echo {
+            let prompt = if shell.in_heredoc() { "> " } else { "$ " };
+            println!("{prompt}{line}");
+        }
+        let out = shell.run(&line);
+        let mut lock = stdout.lock();
+        if out.clear && interactive {
+            let _ = write!(lock, "\x1b[2J\x1b[H");
+        }
+        let _ = write!(lock, "{}", out.text);
+        last = out.exit_code;
+    }
+    last
+}

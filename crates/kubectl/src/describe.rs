@@ -1,0 +1,563 @@
+//! `kubectl describe` for pods, deployments, services and namespaces, laid out
+//! as `pkg/describe/describe.go` writes them through Go's tabwriter.
+
+use meshsim_cluster::time::{age, rfc1123z, Nanos};
+use meshsim_cluster::*;
+
+use crate::tabwriter::GoTabWriter;
+
+const MAX_ANNOTATION_LEN: usize = 140;
+
+struct W {
+    tw: GoTabWriter,
+    out: String,
+}
+
+impl W {
+    fn new() -> Self {
+        W { tw: GoTabWriter::describe(), out: String::new() }
+    }
+    fn w(&mut self, level: usize, s: &str) {
+        for _ in 0..level {
+            self.tw.write("  ");
+        }
+        self.tw.write(s);
+    }
+    fn flush(&mut self) {
+        let s = self.tw.flush();
+        self.out.push_str(&s);
+    }
+    fn done(mut self) -> String {
+        self.flush();
+        self.out
+    }
+}
+
+fn labels_multiline(w: &mut W, title: &str, m: &StringMap) {
+    w.w(0, &format!("{title}:\t"));
+    if m.is_empty() {
+        w.w(0, "<none>\n");
+        return;
+    }
+    for (i, (k, v)) in m.iter().enumerate() {
+        if i != 0 {
+            w.w(0, "\t");
+        }
+        w.w(0, &format!("{k}={v}\n"));
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.len() > max {
+        let mut cut = max;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{}...", &s[..cut])
+    } else {
+        s.to_string()
+    }
+}
+
+fn annotations_multiline(w: &mut W, title: &str, m: &StringMap) {
+    w.w(0, &format!("{title}:\t"));
+    let shown: Vec<(&String, &String)> = m.iter().filter(|(k, _)| k.as_str() != "kubectl.kubernetes.io/last-applied-configuration").collect();
+    if shown.is_empty() {
+        w.w(0, "<none>\n");
+        return;
+    }
+    for (i, (k, v)) in shown.iter().enumerate() {
+        if i != 0 {
+            w.w(0, "\t");
+        }
+        let value = v.trim_end_matches('\n');
+        if value.len() + k.len() + 2 > MAX_ANNOTATION_LEN || value.contains('\n') {
+            w.w(0, &format!("{k}:\n"));
+            for line in value.split('\n') {
+                w.w(0, &format!("\t  {}\n", shorten(line, MAX_ANNOTATION_LEN - 2)));
+            }
+        } else {
+            w.w(0, &format!("{k}: {value}\n"));
+        }
+    }
+}
+
+fn tolerations_multiline(w: &mut W, title: &str, ts: &[Toleration]) {
+    w.w(0, &format!("{title}:\t"));
+    if ts.is_empty() {
+        w.w(0, "<none>\n");
+        return;
+    }
+    for (i, t) in ts.iter().enumerate() {
+        if i != 0 {
+            w.w(0, "\t");
+        }
+        let mut s = t.key.clone();
+        if !t.value.is_empty() {
+            s.push_str(&format!("={}", t.value));
+        }
+        if !t.effect.is_empty() {
+            s.push_str(&format!(":{}", t.effect));
+        }
+        if t.operator == "Exists" && t.value.is_empty() {
+            s.push_str(" op=Exists");
+        }
+        if let Some(sec) = t.seconds {
+            s.push_str(&format!(" for {sec}s"));
+        }
+        w.w(0, &format!("{s}\n"));
+    }
+}
+
+/// A probe as describe prints it: `http-get http://:8080/health delay=0s timeout=1s period=10s #success=1 #failure=3`.
+pub fn describe_probe(p: &Probe) -> String {
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        p.initial_delay, p.timeout, p.period, p.success, p.failure
+    );
+    match &p.action {
+        ProbeAction::Exec { command } => format!("exec [{}] {attrs}", command.join(" ")),
+        ProbeAction::HttpGet { path, port, scheme, host } => {
+            format!("http-get {}://{host}:{port}{path} {attrs}", scheme.to_lowercase())
+        }
+        ProbeAction::TcpSocket { port } => format!("tcp-socket :{port} {attrs}"),
+        ProbeAction::Grpc { port } => format!("grpc <pod>:{port}  {attrs}"),
+    }
+}
+
+fn ports_text(c: &Container, host: bool) -> String {
+    c.ports
+        .iter()
+        .map(|p| {
+            let n = if host { 0 } else { p.container_port };
+            if p.name.is_empty() {
+                format!("{n}/{}", p.protocol)
+            } else {
+                format!("{n}/{} ({})", p.protocol, p.name)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn or_none(s: String) -> String {
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s
+    }
+}
+
+fn resource_value(c: &Container, resource: &str, divisor: &str) -> String {
+    let (which, name) = resource.split_once('.').unwrap_or(("limits", resource));
+    let map = if which == "limits" { &c.resources.limits } else { &c.resources.requests };
+    let Some(q) = map.get(name) else { return "0".into() };
+    if name == "cpu" {
+        let d = if divisor.is_empty() { 1000 } else { cpu_milli(divisor).max(1) };
+        let v = cpu_milli(q);
+        ((v + d - 1) / d).to_string()
+    } else {
+        let d = if divisor.is_empty() { 1 } else { memory_bytes(divisor).max(1) };
+        ((memory_bytes(q) + d - 1) / d).to_string()
+    }
+}
+
+fn state_lines(w: &mut W, title: &str, s: &ContainerState) {
+    match s {
+        ContainerState::Running { started } => {
+            w.w(2, &format!("{title}:\tRunning\n"));
+            w.w(3, &format!("Started:\t{}\n", rfc1123z(*started)));
+        }
+        ContainerState::Waiting { reason, .. } => {
+            w.w(2, &format!("{title}:\tWaiting\n"));
+            if !reason.is_empty() {
+                w.w(3, &format!("Reason:\t{reason}\n"));
+            }
+        }
+        ContainerState::Terminated(t) => terminated_lines(w, title, t),
+    }
+}
+
+fn terminated_lines(w: &mut W, title: &str, t: &Terminated) {
+    w.w(2, &format!("{title}:\tTerminated\n"));
+    if !t.reason.is_empty() {
+        w.w(3, &format!("Reason:\t{}\n", t.reason));
+    }
+    w.w(3, &format!("Exit Code:\t{}\n", t.exit_code));
+    w.w(3, &format!("Started:\t{}\n", rfc1123z(t.started)));
+    w.w(3, &format!("Finished:\t{}\n", rfc1123z(t.finished)));
+}
+
+fn containers(w: &mut W, label: &str, cs: &[Container], statuses: &[ContainerStatus], pod: Option<&Pod>, space: &str) {
+    w.w(0, &format!("{space}{label}:\n"));
+    let name_indent = if space.is_empty() { "" } else { " " };
+    for c in cs {
+        let st = statuses.iter().find(|s| s.name == c.name);
+        w.w(1, &format!("{name_indent}{}:\n", c.name));
+        if let Some(st) = st {
+            w.w(2, &format!("Container ID:\t{}\n", st.container_id));
+        }
+        w.w(2, &format!("Image:\t{}\n", c.image));
+        if let Some(st) = st {
+            w.w(2, &format!("Image ID:\t{}\n", if st.container_id.is_empty() { "" } else { &st.image_id }));
+        }
+        let ports = ports_text(c, false);
+        if ports.contains(',') {
+            w.w(2, &format!("Ports:\t{ports}\n"));
+        } else {
+            w.w(2, &format!("Port:\t{}\n", or_none(ports)));
+        }
+        let hports = ports_text(c, true);
+        if hports.contains(',') {
+            w.w(2, &format!("Host Ports:\t{hports}\n"));
+        } else {
+            w.w(2, &format!("Host Port:\t{}\n", or_none(hports)));
+        }
+        if !c.command.is_empty() {
+            w.w(2, "Command:\n");
+            for x in &c.command {
+                for line in x.split('\n') {
+                    w.w(3, &format!("{line}\n"));
+                }
+            }
+        }
+        if !c.args.is_empty() {
+            w.w(2, "Args:\n");
+            for x in &c.args {
+                for line in x.split('\n') {
+                    w.w(3, &format!("{line}\n"));
+                }
+            }
+        }
+        if let Some(st) = st {
+            state_lines(w, "State", &st.state);
+            if let Some(t) = &st.last_state {
+                terminated_lines(w, "Last State", t);
+            }
+            w.w(2, &format!("Ready:\t{}\n", if st.ready { "True" } else { "False" }));
+            w.w(2, &format!("Restart Count:\t{}\n", st.restart_count));
+        }
+        if !c.resources.limits.is_empty() {
+            w.w(2, "Limits:\n");
+            for (k, v) in &c.resources.limits {
+                w.w(3, &format!("{k}:\t{v}\n"));
+            }
+        }
+        if !c.resources.requests.is_empty() {
+            w.w(2, "Requests:\n");
+            for (k, v) in &c.resources.requests {
+                w.w(3, &format!("{k}:\t{v}\n"));
+            }
+        }
+        if let Some(p) = &c.liveness {
+            w.w(2, &format!("Liveness:\t{}\n", describe_probe(p)));
+        }
+        if let Some(p) = &c.readiness {
+            w.w(2, &format!("Readiness:\t{}\n", describe_probe(p)));
+        }
+        if let Some(p) = &c.startup {
+            w.w(2, &format!("Startup:\t{}\n", describe_probe(p)));
+        }
+        w.w(2, &format!("Environment:{}\n", if c.env.is_empty() { "\t<none>" } else { "" }));
+        for e in &c.env {
+            match &e.from {
+                None => {
+                    for (i, line) in e.value.clone().unwrap_or_default().split('\n').enumerate() {
+                        if i == 0 {
+                            w.w(3, &format!("{}:\t{line}\n", e.name));
+                        } else {
+                            w.w(3, &format!("\t{line}\n"));
+                        }
+                    }
+                }
+                Some(EnvSource::Field { api_version, path }) => {
+                    let v = match (pod, path.as_str()) {
+                        (Some(p), "metadata.name") => p.meta.name.clone(),
+                        (Some(p), "metadata.namespace") => p.meta.namespace.clone(),
+                        (Some(p), "metadata.uid") => p.meta.uid.clone(),
+                        _ => String::new(),
+                    };
+                    w.w(3, &format!("{}:\t{v} ({api_version}:{path})\n", e.name));
+                }
+                Some(EnvSource::Resource { resource, divisor }) => {
+                    let mut v = resource_value(c, resource, divisor);
+                    if v == "0" && (resource == "limits.cpu" || resource == "limits.memory") {
+                        v = "node allocatable".into();
+                    }
+                    w.w(3, &format!("{}:\t{v} ({resource})\n", e.name));
+                }
+                Some(EnvSource::SecretKey { name, key }) => {
+                    w.w(3, &format!("{}:\t<set to the key '{key}' in secret '{name}'>\tOptional: false\n", e.name));
+                }
+                Some(EnvSource::ConfigMapKey { name, key }) => {
+                    w.w(3, &format!("{}:\t<set to the key '{key}' of config map '{name}'>\tOptional: false\n", e.name));
+                }
+            }
+        }
+        let mut mounts = c.volume_mounts.clone();
+        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        w.w(2, &format!("Mounts:{}\n", if mounts.is_empty() { "\t<none>" } else { "" }));
+        for m in mounts {
+            w.w(3, &format!("{} from {} ({})\n", m.mount_path, m.name, if m.read_only { "ro" } else { "rw" }));
+        }
+    }
+}
+
+fn volumes(w: &mut W, vs: &[Volume], space: &str) {
+    if vs.is_empty() {
+        w.w(0, &format!("{space}Volumes:\t<none>\n"));
+        return;
+    }
+    w.w(0, &format!("{space}Volumes:\n"));
+    let name_indent = if space.is_empty() { "" } else { " " };
+    for v in vs {
+        w.w(1, &format!("{name_indent}{}:\n", v.name));
+        match &v.source {
+            VolumeSource::EmptyDir { medium, size_limit } => {
+                w.w(2, &format!("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{medium}\n"));
+                w.w(2, &format!("SizeLimit:\t{}\n", size_limit.clone().unwrap_or_else(|| "<unset>".into())));
+            }
+            VolumeSource::ConfigMap { name, optional } => {
+                w.w(2, &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{name}\n    Optional:\t{optional}\n"));
+            }
+            VolumeSource::Secret { name, optional } => {
+                w.w(2, &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{name}\n    Optional:\t{optional}\n"));
+            }
+            VolumeSource::DownwardApi { items } => {
+                w.w(2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n");
+                for (field, path) in items {
+                    w.w(3, &format!("{field} -> {path}\n"));
+                }
+            }
+            VolumeSource::Projected { token_expiration, config_map, downward_api } => {
+                w.w(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+                if let Some(t) = token_expiration {
+                    w.w(2, &format!("TokenExpirationSeconds:\t{t}\n"));
+                }
+                if let Some(c) = config_map {
+                    w.w(2, &format!("ConfigMapName:\t{c}\n    Optional:\tfalse\n"));
+                }
+                if *downward_api {
+                    w.w(2, "DownwardAPI:\ttrue\n");
+                }
+            }
+            VolumeSource::Other { kind, .. } => {
+                if kind == "persistentVolumeClaim" {
+                    w.w(2, "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n");
+                } else {
+                    w.w(2, &format!("Type:\t<unknown> ({kind})\n"));
+                }
+            }
+        }
+    }
+}
+
+fn events(w: &mut W, evs: &[&Event], now: Nanos) {
+    if evs.is_empty() {
+        w.w(0, "Events:\t<none>\n");
+        return;
+    }
+    w.flush();
+    w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+    w.w(1, "----\t------\t----\t----\t-------\n");
+    for e in evs {
+        let interval = if e.count > 1 {
+            format!("{} (x{} over {})", age(now, e.last), e.count, age(now, e.first))
+        } else {
+            age(now, e.first)
+        };
+        w.w(1, &format!("{}\t{}\t{interval}\t{}\t{}\n", e.kind, e.reason, e.source, e.message.trim()));
+    }
+}
+
+/// `kubectl describe pod`.
+pub fn pod(c: &Cluster, p: &Pod) -> String {
+    let now = c.now();
+    let mut w = W::new();
+    w.w(0, &format!("Name:\t{}\n", p.meta.name));
+    w.w(0, &format!("Namespace:\t{}\n", p.meta.namespace));
+    w.w(0, "Priority:\t0\n");
+    w.w(0, &format!("Service Account:\t{}\n", p.spec.service_account));
+    if p.spec.node_name.is_empty() {
+        w.w(0, "Node:\t<none>\n");
+    } else {
+        w.w(0, &format!("Node:\t{}/{}\n", p.spec.node_name, p.status.host_ip));
+    }
+    if let Some(t) = p.status.start_time {
+        w.w(0, &format!("Start Time:\t{}\n", rfc1123z(t)));
+    }
+    labels_multiline(&mut w, "Labels", &p.meta.labels);
+    annotations_multiline(&mut w, "Annotations", &p.meta.annotations);
+    if let Some(d) = p.meta.deletion {
+        w.w(0, &format!("Status:\tTerminating (lasts {})\n", meshsim_cluster::time::human_duration(d.saturating_sub(now))));
+        w.w(0, &format!("Termination Grace Period:\t{}s\n", p.spec.termination_grace));
+    } else {
+        w.w(0, &format!("Status:\t{}\n", p.status.phase));
+    }
+    if !p.status.reason.is_empty() {
+        w.w(0, &format!("Reason:\t{}\n", p.status.reason));
+    }
+    if !p.status.message.is_empty() {
+        w.w(0, &format!("Message:\t{}\n", p.status.message));
+    }
+    w.w(0, &format!("IP:\t{}\n", p.status.pod_ip));
+    if p.status.pod_ip.is_empty() {
+        w.w(0, "IPs:\t<none>\n");
+    } else {
+        w.w(0, "IPs:\n");
+        w.w(1, &format!("IP:\t{}\n", p.status.pod_ip));
+    }
+    if let Some(o) = &p.meta.owner {
+        w.w(0, &format!("Controlled By:\t{}/{}\n", o.kind.name(), o.name));
+    }
+    if !p.spec.init_containers.is_empty() {
+        containers(&mut w, "Init Containers", &p.spec.init_containers, &p.status.init_statuses, Some(p), "");
+    }
+    containers(&mut w, "Containers", &p.spec.containers, &p.status.statuses, Some(p), "");
+    if !p.status.conditions.is_empty() {
+        w.w(0, "Conditions:\n  Type\tStatus\n");
+        for cond in &p.status.conditions {
+            w.w(1, &format!("{} \t{} \n", cond.kind, if cond.status { "True" } else { "False" }));
+        }
+    }
+    volumes(&mut w, &p.spec.volumes, "");
+    w.w(0, &format!("QoS Class:\t{}\n", p.status.qos));
+    labels_multiline(&mut w, "Node-Selectors", &p.spec.node_selector);
+    tolerations_multiline(&mut w, "Tolerations", &p.spec.tolerations);
+    let evs = c.events_for(&p.meta.uid);
+    events(&mut w, &evs, now);
+    w.done()
+}
+
+fn pod_template(w: &mut W, t: &PodTemplate) {
+    w.w(0, "Pod Template:\n");
+    labels_multiline(w, "  Labels", &t.labels);
+    if !t.annotations.is_empty() {
+        annotations_multiline(w, "  Annotations", &t.annotations);
+    }
+    if !t.spec.init_containers.is_empty() {
+        containers(w, "Init Containers", &t.spec.init_containers, &[], None, "  ");
+    }
+    containers(w, "Containers", &t.spec.containers, &[], None, "  ");
+    volumes(w, &t.spec.volumes, "  ");
+    labels_multiline(w, "  Node-Selectors", &t.spec.node_selector);
+    tolerations_multiline(w, "  Tolerations", &t.spec.tolerations);
+}
+
+/// `kubectl describe deployment`.
+pub fn deployment(c: &Cluster, d: &Deployment) -> String {
+    let now = c.now();
+    let mut w = W::new();
+    w.w(0, &format!("Name:\t{}\n", d.meta.name));
+    w.w(0, &format!("Namespace:\t{}\n", d.meta.namespace));
+    w.w(0, &format!("CreationTimestamp:\t{}\n", rfc1123z(d.meta.creation)));
+    labels_multiline(&mut w, "Labels", &d.meta.labels);
+    annotations_multiline(&mut w, "Annotations", &d.meta.annotations);
+    let sel: Vec<String> = d.selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    w.w(0, &format!("Selector:\t{}\n", sel.join(",")));
+    w.w(
+        0,
+        &format!(
+            "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable\n",
+            d.replicas, d.status.updated, d.status.replicas, d.status.available, d.status.unavailable
+        ),
+    );
+    w.w(0, &format!("StrategyType:\t{}\n", d.strategy.kind));
+    w.w(0, &format!("MinReadySeconds:\t{}\n", d.min_ready_seconds));
+    if d.strategy.kind == "RollingUpdate" {
+        w.w(0, &format!("RollingUpdateStrategy:\t{} max unavailable, {} max surge\n", d.strategy.max_unavailable, d.strategy.max_surge));
+    }
+    pod_template(&mut w, &d.template);
+    if !d.status.conditions.is_empty() {
+        w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
+        w.w(1, "----\t------\t------\n");
+        for cond in &d.status.conditions {
+            w.w(1, &format!("{} \t{}\t{}\n", cond.kind, if cond.status { "True" } else { "False" }, cond.reason));
+        }
+    }
+    let rss: Vec<&ReplicaSet> = c.replica_sets().filter(|r| r.meta.owner.as_ref().is_some_and(|o| o.uid == d.meta.uid)).collect();
+    let hash = meshsim_cluster::controller::template_hash(&d.template);
+    let fmt_rs = |v: Vec<&&ReplicaSet>| {
+        if v.is_empty() {
+            "<none>".to_string()
+        } else {
+            v.iter().map(|r| format!("{} ({}/{} replicas created)", r.meta.name, r.status_replicas, r.replicas)).collect::<Vec<_>>().join(", ")
+        }
+    };
+    let old: Vec<&&ReplicaSet> = rss.iter().filter(|r| r.template_hash != hash && r.replicas > 0).collect();
+    let new: Vec<&&ReplicaSet> = rss.iter().filter(|r| r.template_hash == hash).collect();
+    w.w(0, &format!("OldReplicaSets:\t{}\n", fmt_rs(old)));
+    w.w(0, &format!("NewReplicaSet:\t{}\n", fmt_rs(new)));
+    let evs = c.events_for(&d.meta.uid);
+    events(&mut w, &evs, now);
+    w.done()
+}
+
+/// `kubectl describe service`.
+pub fn service(c: &Cluster, s: &Service) -> String {
+    let now = c.now();
+    let mut w = W::new();
+    w.w(0, &format!("Name:\t{}\n", s.meta.name));
+    w.w(0, &format!("Namespace:\t{}\n", s.meta.namespace));
+    labels_multiline(&mut w, "Labels", &s.meta.labels);
+    annotations_multiline(&mut w, "Annotations", &s.meta.annotations);
+    let sel: Vec<String> = s.selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    w.w(0, &format!("Selector:\t{}\n", if sel.is_empty() { "<none>".into() } else { sel.join(",") }));
+    w.w(0, &format!("Type:\t{}\n", s.kind));
+    w.w(0, "IP Family Policy:\tSingleStack\n");
+    w.w(0, "IP Families:\tIPv4\n");
+    w.w(0, &format!("IP:\t{}\n", s.cluster_ip));
+    w.w(0, &format!("IPs:\t{}\n", s.cluster_ip));
+    if !s.external_ips.is_empty() {
+        let list: Vec<String> = s.external_ips.iter().map(|ip| format!("{ip} (VIP)")).collect();
+        w.w(0, &format!("LoadBalancer Ingress:\t{}\n", list.join(", ")));
+    }
+    let ep = c.endpoints().find(|e| e.meta.namespace == s.meta.namespace && e.meta.name == s.meta.name);
+    for p in &s.ports {
+        let name = if p.name.is_empty() { "<unset>".to_string() } else { p.name.clone() };
+        w.w(0, &format!("Port:\t{name}\t{}/{}\n", p.port, p.protocol));
+        w.w(0, &format!("TargetPort:\t{}/{}\n", p.target_port, p.protocol));
+        if let Some(n) = p.node_port {
+            w.w(0, &format!("NodePort:\t{name}\t{n}/{}\n", p.protocol));
+        }
+        let list = match ep {
+            None => "<none>".to_string(),
+            Some(e) => {
+                let port = e.ports.iter().find(|(n, _, _)| *n == p.name).map(|x| x.1);
+                let all: Vec<String> = e.ready().map(|a| match port {
+                    Some(pt) => format!("{}:{pt}", a.ip),
+                    None => a.ip.clone(),
+                }).collect();
+                let count = e.addresses.len();
+                if all.len() > 3 {
+                    format!("{} + {} more...", all[..3].join(","), count - 3)
+                } else {
+                    all.join(",")
+                }
+            }
+        };
+        w.w(0, &format!("Endpoints:\t{list}\n"));
+    }
+    w.w(0, &format!("Session Affinity:\t{}\n", s.session_affinity));
+    if !s.external_traffic_policy.is_empty() {
+        w.w(0, &format!("External Traffic Policy:\t{}\n", s.external_traffic_policy));
+    }
+    w.w(0, &format!("Internal Traffic Policy:\t{}\n", s.internal_traffic_policy));
+    let evs = c.events_for(&s.meta.uid);
+    events(&mut w, &evs, now);
+    w.done()
+}
+
+/// `kubectl describe namespace`.
+pub fn namespace(n: &Namespace) -> String {
+    let mut w = W::new();
+    w.w(0, &format!("Name:\t{}\n", n.meta.name));
+    labels_multiline(&mut w, "Labels", &n.meta.labels);
+    annotations_multiline(&mut w, "Annotations", &n.meta.annotations);
+    w.w(0, &format!("Status:\t{}\n", if n.terminating { "Terminating" } else { "Active" }));
+    w.w(0, "\n");
+    w.w(0, "No resource quota.\n");
+    w.w(0, "\n");
+    w.w(0, "No LimitRange resource.\n");
+    w.done()
+}
