@@ -269,11 +269,13 @@ impl Cluster {
         if present && spec.image_pull_policy != "Always" {
             let msg = format!("Container image \"{}\" already present on machine", spec.image);
             self.pod_event(key, Some(c), "Normal", "Pulled", &msg);
+            // The kubelet starts the container in the same sync, so one status update
+            // covers every container whose image was already there.
             let rt = self.crt(key, c);
             rt.stage = Stage::Pulling;
             rt.pulled = false;
-            let d = self.rng.range(80, 250) * MS;
-            self.schedule(d, Action::PullDone(key.clone(), uid, c, run));
+            let _ = (uid, run);
+            self.start_container(key, c);
             return;
         }
         let msg = format!("Pulling image \"{}\"", spec.image);

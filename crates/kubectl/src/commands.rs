@@ -206,8 +206,9 @@ impl Shell {
             out.fail("Usage:\n watch [options] command");
             return out;
         }
-        let screen = self.repeat_screen(&command);
         let now = self.now();
+        self.watch = Some(Watch::Repeat(RepeatWatch { command: command.clone(), interval, next: now, deadline: None, last_screen: String::new() }));
+        let screen = self.repeat_screen(&command);
         let deadline = if self.batch { Some(now + self.default_watch_timeout) } else { None };
         self.cluster.take_changes();
         self.watch = Some(Watch::Repeat(RepeatWatch { command, interval, next: now + interval, deadline, last_screen: screen.clone() }));

@@ -18,6 +18,9 @@ fn replay(text: &str) -> String {
         }
     }
     let mut shell = Shell::batch(seed);
+    if text.lines().any(|l| l == "# native-sidecars: true") {
+        shell.cluster_mut().set_native_sidecars(true);
+    }
     for line in text.lines() {
         if line.starts_with('#') && out.is_empty() || (line.starts_with('#') && out.ends_with('\n') && !shell.in_heredoc() && is_header(text, line)) {
             out.push_str(line);
