@@ -26,8 +26,7 @@ conformance: setup-native
 	cargo build --release --bin meshsim
 	$(SHARED)/istio-inject-conformance/run -- target/release/meshsim inject
 
-# test-e2e joins `test` when meshsim-inject lands (it compares the page with `meshsim inject`).
-test: setup test-native test-wasm
+test: setup test-native test-wasm test-e2e
 
 run: dist
 	node scripts/serve.mjs dist $(PORT)

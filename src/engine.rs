@@ -40,10 +40,21 @@ pub struct EngineError {
 /// The Istio release whose `istioctl kube-inject` the engine mirrors.
 pub const ISTIO_VERSION: &str = "1.30.3";
 
-/// Runs kube-inject over `input`.
-///
-/// Stand-in until meshsim-inject lands: it echoes the input unchanged.
+/// Runs kube-inject over `input`, as `meshsim inject -f FILE --native-sidecars=… [--hub H] [--tag T]`.
 pub fn inject(input: &str, settings: &Settings) -> Run {
-    let _ = settings;
-    Run { output: input.to_owned(), warnings: Vec::new(), error: None }
+    let defaults = meshsim_inject::Options::default();
+    let options = meshsim_inject::Options {
+        native_sidecars: settings.native_sidecars,
+        hub: if settings.hub.is_empty() { defaults.hub.clone() } else { settings.hub.clone() },
+        tag: if settings.tag.is_empty() { defaults.tag.clone() } else { settings.tag.clone() },
+        ..defaults
+    };
+    match meshsim_inject::inject(input, &options) {
+        Ok(injected) => Run { output: injected.output, warnings: injected.warnings, error: None },
+        Err(failure) => Run {
+            output: failure.output,
+            warnings: Vec::new(),
+            error: Some(EngineError { message: failure.error.to_string(), line: failure.error.line() }),
+        },
+    }
 }

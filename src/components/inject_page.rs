@@ -298,7 +298,9 @@ pub fn InjectPage() -> Html {
             <section class="pane editor-pane" aria-labelledby="editor-heading">
                 <div class="pane-head">
                     <h2 id="editor-heading"><label for="editor">{"Your manifest"}</label></h2>
-                    <label class="inline" for="sample">{"Sample"}</label>
+                </div>
+                <div class="row sample-row">
+                    <label for="sample">{"Sample"}</label>
                     <select id="sample" data-testid="inject-sample" onchange={on_sample}>
                         { sample_options(&sample) }
                     </select>
