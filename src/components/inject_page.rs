@@ -365,7 +365,7 @@ fn sample_options(current: &str) -> Html {
             { for groups.into_iter().map(|group| html! {
                 <optgroup label={group}>
                     { for SAMPLES.iter().filter(|sample| sample.group == group).map(|sample| html! {
-                        <option value={sample.id} selected={sample.id == current}>{sample.title}</option>
+                        <option value={sample.id} data-path={sample.path} selected={sample.id == current}>{sample.title}</option>
                     }) }
                 </optgroup>
             }) }

@@ -3,17 +3,24 @@ import { readFileSync, readdirSync, writeFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test, assert, assertSameText, eventually, cliInject, ROOT, RESULTS } from "./harness.mjs";
 
-const SAMPLES = join(ROOT, "www", "samples");
 const INPUT = "[data-testid=inject-input]";
 const OUTPUT = "[data-testid=inject-output]";
 
-/** Every sample file, as the picker's ids ("guestbook/mysql"). */
-function sampleFiles(dir = SAMPLES) {
-  return readdirSync(dir).flatMap((name) => {
+/** Every sample file the picker must offer: www/samples/ and the project's guestbook (crates/kubectl/vfs/). */
+function sampleFiles() {
+  const walk = (dir) => readdirSync(join(ROOT, dir)).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sampleFiles(path);
-    return name.endsWith(".yaml") ? [relative(SAMPLES, path).replace(/\.yaml$/, "")] : [];
-  }).sort();
+    if (statSync(join(ROOT, path)).isDirectory()) return walk(path);
+    return name.endsWith(".yaml") ? [path] : [];
+  });
+  return [...walk("www/samples"), ...walk("crates/kubectl/vfs")].sort();
+}
+
+/** Picks sample `id` in the picker and returns the text of its file. */
+export async function pick(page, id) {
+  await page.selectOption("[data-testid=inject-sample]", id);
+  const path = await page.getAttribute(`[data-testid=inject-sample] option[value='${id}']`, "data-path");
+  return readFileSync(join(ROOT, path), "utf8");
 }
 
 export async function openInject(newPage, url, options) {
@@ -59,11 +66,11 @@ test("an unknown route says so and links back to #/inject", async ({ newPage, ba
 
 test("every sample, classic and native, gives exactly what `meshsim inject` prints", async ({ newPage, baseUrl }) => {
   const page = await openInject(newPage, baseUrl);
-  const offered = await page.$$eval("[data-testid=inject-sample] option", (options) => options.map((o) => o.value).filter(Boolean));
-  assert(JSON.stringify([...offered].sort()) === JSON.stringify(sampleFiles()), `the picker offers ${offered} but www/samples has ${sampleFiles()}`);
-  for (const id of offered) {
-    const text = readFileSync(join(SAMPLES, id + ".yaml"), "utf8");
-    await page.selectOption("[data-testid=inject-sample]", id);
+  const offered = await page.$$eval("[data-testid=inject-sample] option", (options) => options.filter((o) => o.value).map((o) => [o.value, o.dataset.path]));
+  const paths = offered.map(([, path]) => path).sort();
+  assert(JSON.stringify(paths) === JSON.stringify(sampleFiles()), `the picker offers ${paths} but the sample files are ${sampleFiles()}`);
+  for (const [id] of offered) {
+    const text = await pick(page, id);
     assert((await page.inputValue(INPUT)) === text, `${id}: picking the sample puts its text in the editor`);
     const classic = cliInject(text);
     assert(classic.status === 0, `${id}: meshsim inject failed: ${classic.stderr}`);
@@ -82,12 +89,11 @@ test("every sample, classic and native, gives exactly what `meshsim inject` prin
 
 test("hub and tag reach the images as with --hub and --tag", async ({ newPage, baseUrl }) => {
   const page = await openInject(newPage, baseUrl);
-  await page.selectOption("[data-testid=inject-sample]", "guestbook/redis");
+  const text = await pick(page, "guestbook/redis-deployment");
   await page.fill("[data-testid=inject-hub]", "registry.example.com/istio");
   await page.press("[data-testid=inject-hub]", "Enter");
   await page.fill("[data-testid=inject-tag]", "1.30.3-distroless");
   await page.press("[data-testid=inject-tag]", "Enter");
-  const text = readFileSync(join(SAMPLES, "guestbook/redis.yaml"), "utf8");
   const expected = cliInject(text, ["--hub", "registry.example.com/istio", "--tag", "1.30.3-distroless"]).stdout;
   assert(expected.includes("registry.example.com/istio/proxyv2:1.30.3-distroless"), "the CLI uses hub and tag");
   await expectOutput(page, expected, "redis with hub and tag");
@@ -95,7 +101,7 @@ test("hub and tag reach the images as with --hub and --tag", async ({ newPage, b
 
 test("native sidecars toggle shows restartPolicy: Always on istio-proxy", async ({ newPage, baseUrl }) => {
   const page = await openInject(newPage, baseUrl);
-  await page.selectOption("[data-testid=inject-sample]", "guestbook/guestbook-service");
+  await pick(page, "guestbook/guestbook-deployment");
   await eventually(async () => (await outputOf(page)).includes("name: istio-proxy"), "the sidecar is injected");
   assert(!(await outputOf(page)).includes("restartPolicy: Always"), "classic layout by default");
   await page.check("[data-testid=inject-native]");
@@ -106,8 +112,7 @@ test("native sidecars toggle shows restartPolicy: Always on istio-proxy", async 
 
 test("a broken line shows the error with its line number while typing, and the last good output stays", async ({ newPage, baseUrl }) => {
   const page = await openInject(newPage, baseUrl);
-  await page.selectOption("[data-testid=inject-sample]", "guestbook/mysql");
-  const good = readFileSync(join(SAMPLES, "guestbook/mysql.yaml"), "utf8");
+  const good = await pick(page, "guestbook/mysql-deployment");
   await expectOutput(page, cliInject(good).stdout, "mysql");
   assert(await page.locator("[data-testid=inject-error]").isHidden(), "no error for a good manifest");
 
@@ -154,7 +159,7 @@ test("Tab inserts two spaces and Escape then Tab leaves the editor", async ({ ne
 
 test("the editor text and the options survive a reload", async ({ newPage, baseUrl }) => {
   const page = await openInject(newPage, baseUrl);
-  await page.selectOption("[data-testid=inject-sample]", "cronjob");
+  await pick(page, "cronjob");
   await page.click(INPUT);
   await page.keyboard.press("Control+Home");
   await page.keyboard.type("# my own note\n");
@@ -169,7 +174,7 @@ test("the editor text and the options survive a reload", async ({ newPage, baseU
 
 test("annotation toggles edit the YAML, and the output follows", async ({ newPage, baseUrl }) => {
   const page = await openInject(newPage, baseUrl);
-  await page.selectOption("[data-testid=inject-sample]", "guestbook/guestbook-ui");
+  await pick(page, "guestbook/guestbook-ui-deployment");
   const original = await page.inputValue(INPUT);
   const toggle = "[data-testid=inject-annotation][data-key='traffic.sidecar.istio.io/excludeOutboundPorts']";
   await page.check(toggle);
@@ -190,8 +195,7 @@ test("annotation toggles edit the YAML, and the output follows", async ({ newPag
 
 test("the diff marks every added or changed line and is a true diff of input and output", async ({ newPage, baseUrl }) => {
   const page = await openInject(newPage, baseUrl);
-  await page.selectOption("[data-testid=inject-sample]", "pod-probes");
-  const input = readFileSync(join(SAMPLES, "pod-probes.yaml"), "utf8");
+  const input = await pick(page, "pod-probes");
   const output = cliInject(input).stdout;
   await expectOutput(page, output, "pod-probes");
   await page.click("#tab-diff");
@@ -221,8 +225,7 @@ test("the diff marks every added or changed line and is a true diff of input and
 
 test("'what was added and why' covers each part and links to its lines", async ({ newPage, baseUrl }) => {
   const page = await openInject(newPage, baseUrl);
-  await page.selectOption("[data-testid=inject-sample]", "pod-probes");
-  const output = cliInject(readFileSync(join(SAMPLES, "pod-probes.yaml"), "utf8")).stdout;
+  const output = cliInject(await pick(page, "pod-probes")).stdout;
   await expectOutput(page, output, "pod-probes");
   const entries = page.locator("[data-testid=inject-explain] li");
   const titles = await entries.locator("strong").allTextContents();
@@ -249,14 +252,13 @@ test("'what was added and why' covers each part and links to its lines", async (
 
 test("copy and download hand over exactly the output", async ({ newPage, baseUrl }) => {
   const page = await openInject(newPage, baseUrl, { acceptDownloads: true, permissions: ["clipboard-read", "clipboard-write"] });
-  await page.selectOption("[data-testid=inject-sample]", "guestbook/redis");
-  const expected = cliInject(readFileSync(join(SAMPLES, "guestbook/redis.yaml"), "utf8")).stdout;
+  const expected = cliInject(await pick(page, "guestbook/redis-deployment")).stdout;
   await expectOutput(page, expected, "redis");
   await page.click("[data-testid=inject-copy]");
   const copied = await eventually(() => page.evaluate(() => navigator.clipboard.readText()), "clipboard filled");
   assertSameText(copied, expected, "clipboard");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=inject-download]")]);
-  assert(download.suggestedFilename() === "redis.injected.yaml", `file name ${download.suggestedFilename()}`);
+  assert(download.suggestedFilename() === "redis-deployment.injected.yaml", `file name ${download.suggestedFilename()}`);
   const path = join(RESULTS, "download.yaml");
   await download.saveAs(path);
   assertSameText(readFileSync(path, "utf8"), expected, "downloaded file");

@@ -4,11 +4,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { test, assert, eventually, cliInject, requests, ROOT, RESULTS } from "./harness.mjs";
-import { openInject, expectOutput } from "./inject.test.mjs";
+import { openInject, expectOutput, pick } from "./inject.test.mjs";
 import { serve } from "../../scripts/serve.mjs";
 
 const DIST = join(ROOT, "dist");
-const FIRST_SAMPLE = join(ROOT, "www", "samples", "guestbook", "guestbook-ui.yaml");
+const FIRST_SAMPLE = join(ROOT, "crates", "kubectl", "vfs", "kubernetes", "guestbook-ui-deployment.yaml");
 
 test("dist/ works from a sub-path of a static host (relative URLs)", async ({ newPage }) => {
   const server = await serve(DIST, 0, "/some/deep/path/");
@@ -32,8 +32,7 @@ test("after one visit, the page works with the server gone (service worker)", as
   await page.context().setOffline(true);
   await page.reload();
   await page.waitForSelector("[data-testid=inject-output]", { state: "attached" });
-  await page.selectOption("[data-testid=inject-sample]", "guestbook/mysql");
-  const mysql = readFileSync(join(ROOT, "www", "samples", "guestbook", "mysql.yaml"), "utf8");
+  const mysql = await pick(page, "guestbook/mysql-deployment");
   await expectOutput(page, cliInject(mysql).stdout, "mysql, offline");
 });
 

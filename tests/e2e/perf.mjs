@@ -69,13 +69,11 @@ try {
   }
 
   // Refresh after a keystroke on the largest sample: each keystroke, then the debounced run.
-  const largest = await page.evaluate(() => {
-    const select = document.querySelector("[data-testid=inject-sample]");
-    return [...select.options].map((o) => o.value).filter(Boolean);
-  });
+  const options = await page.evaluate(() =>
+    [...document.querySelectorAll("[data-testid=inject-sample] option")].filter((o) => o.value).map((o) => [o.value, o.dataset.path]));
   let biggest = null;
-  for (const id of largest) {
-    const size = readFileSync(join(ROOT, "www", "samples", id + ".yaml")).length;
+  for (const [id, path] of options) {
+    const size = readFileSync(join(ROOT, path)).length;
     if (!biggest || size > biggest.size) biggest = { id, size };
   }
   await page.selectOption("[data-testid=inject-sample]", biggest.id);
