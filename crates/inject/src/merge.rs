@@ -21,40 +21,40 @@ fn merge_key(field: &str) -> Option<&'static str> {
 
 /// Returns `original` with `patch` merged over it.
 pub fn strategic_merge(original: &Value, patch: &Value) -> Value {
-    merge_value(original, patch, "")
+    let mut out = original.clone();
+    merge_into(&mut out, patch, "");
+    out
 }
 
-fn merge_value(original: &Value, patch: &Value, field: &str) -> Value {
+/// Merges `patch` into `original` in place (`field` is the name of the field being merged).
+pub fn merge_into(original: &mut Value, patch: &Value, field: &str) {
     match (original, patch) {
         (Value::Map(o), Value::Map(p)) => {
-            let mut out = o.clone();
             for (k, pv) in p {
                 if pv.is_null() {
-                    out.shift_remove(k);
+                    o.shift_remove(k);
                     continue;
                 }
-                let merged = match out.get(k) {
-                    Some(ov) => merge_value(ov, pv, k),
-                    None => pv.clone(),
-                };
-                out.insert(k.clone(), merged);
+                match o.get_mut(k) {
+                    Some(ov) => merge_into(ov, pv, k),
+                    None => {
+                        o.insert(k.clone(), pv.clone());
+                    }
+                }
             }
-            Value::Map(out)
         }
         (Value::Seq(o), Value::Seq(p)) => match merge_key(field) {
             Some(key) => merge_list(o, p, key),
             None if field == "finalizers" => {
-                let mut out = o.clone();
                 for v in p {
-                    if !out.contains(v) {
-                        out.push(v.clone());
+                    if !o.contains(v) {
+                        o.push(v.clone());
                     }
                 }
-                Value::Seq(out)
             }
-            None => patch.clone(),
+            None => *o = p.clone(),
         },
-        _ => patch.clone(),
+        (o, p) => *o = p.clone(),
     }
 }
 
@@ -62,54 +62,42 @@ fn key_of<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     v.get(key)
 }
 
-fn merge_list(original: &[Value], patch: &[Value], key: &str) -> Value {
+fn merge_list(list: &mut Vec<Value>, patch: &[Value], key: &str) {
     if patch.is_empty() {
-        return Value::Seq(original.to_vec());
+        return;
     }
-    let mut merged: Vec<Value> = original.to_vec();
+    // The original order, by key, decides where server-only items go.
+    let original_keys: Vec<Option<Value>> = list.iter().map(|v| key_of(v, key).cloned()).collect();
     for p in patch {
         let pk = key_of(p, key);
-        match merged.iter().position(|m| pk.is_some() && key_of(m, key) == pk) {
-            Some(i) => merged[i] = merge_value(&merged[i], p, ""),
-            None => merged.push(p.clone()),
+        match list.iter().position(|m| pk.is_some() && key_of(m, key) == pk) {
+            Some(i) => merge_into(&mut list[i], p, ""),
+            None => list.push(p.clone()),
         }
     }
     let in_patch = |v: &Value| patch.iter().any(|p| key_of(p, key) == key_of(v, key));
+    let mut items: Vec<Option<Value>> = std::mem::take(list).into_iter().map(Some).collect();
     // Patch items in patch order, server-only items in server order.
-    let mut patch_items: Vec<Value> = Vec::new();
+    let mut patch_items: Vec<Value> = Vec::with_capacity(patch.len());
     for p in patch {
-        if let Some(m) = merged.iter().find(|m| key_of(m, key) == key_of(p, key)) {
-            if !patch_items.iter().any(|x| key_of(x, key) == key_of(m, key)) {
-                patch_items.push(m.clone());
-            }
+        if let Some(slot) = items.iter_mut().find(|m| m.as_ref().is_some_and(|m| key_of(m, key) == key_of(p, key))) {
+            patch_items.push(slot.take().expect("found a filled slot"));
         }
     }
-    let server_only: Vec<Value> = merged.iter().filter(|m| !in_patch(m)).cloned().collect();
-    let index = |v: &Value| original.iter().position(|o| key_of(o, key) == key_of(v, key));
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::with_capacity(server_only.len() + patch_items.len());
-    while i < server_only.len() || j < patch_items.len() {
-        if i >= server_only.len() {
-            out.push(patch_items[j].clone());
-            j += 1;
-        } else if j >= patch_items.len() {
-            out.push(server_only[i].clone());
-            i += 1;
-        } else {
-            let take_left = match (index(&server_only[i]), index(&patch_items[j])) {
-                (Some(l), Some(r)) => l < r,
-                _ => false,
-            };
-            if take_left {
-                out.push(server_only[i].clone());
-                i += 1;
-            } else {
-                out.push(patch_items[j].clone());
-                j += 1;
-            }
-        }
+    let server_only: Vec<Value> = items.into_iter().flatten().filter(|m| !in_patch(m)).collect();
+    let index = |v: &Value| original_keys.iter().position(|k| k.as_ref() == key_of(v, key));
+    let mut left = server_only.into_iter().peekable();
+    let mut right = patch_items.into_iter().peekable();
+    loop {
+        let take_left = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some(l), Some(r)) => matches!((index(l), index(r)), (Some(a), Some(b)) if a < b),
+        };
+        let next = if take_left { left.next() } else { right.next() };
+        list.push(next.expect("peeked"));
     }
-    Value::Seq(out)
 }
 
 #[cfg(test)]

@@ -76,26 +76,32 @@ pub fn inject_object(value: &Value, cfg: &Config, native: bool, warnings: &mut V
         return inject_list(value, cfg, native, warnings);
     }
     let mut obj = crate::schema::normalize(value, &kind).map_err(|e| ObjError::Decode(e.0))?;
+    inject_normalized(&mut obj, &kind, cfg, native, warnings)?;
+    Ok(obj)
+}
+
+/// Injects an object already in its typed form, in place.
+fn inject_normalized(obj: &mut Value, kind: &str, cfg: &Config, native: bool, warnings: &mut Vec<String>) -> Result<(), ObjError> {
     let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
     let name = obj.get_path(&["metadata", "name"]).and_then(Value::as_str).unwrap_or("").to_string();
     let namespace = obj.get_path(&["metadata", "namespace"]).and_then(Value::as_str).unwrap_or("").to_string();
 
-    let (meta_path, spec_path): (Vec<&str>, Vec<&str>) = match kind.as_str() {
+    let (meta_path, spec_path): (Vec<&str>, Vec<&str>) = match kind {
         "Pod" => (vec!["metadata"], vec!["spec"]),
         "CronJob" => (vec!["spec", "jobTemplate", "metadata"], vec!["spec", "jobTemplate", "spec", "template", "spec"]),
         _ => (vec!["spec", "template", "metadata"], vec!["spec", "template", "spec"]),
     };
-    if matches!(kind.as_str(), "ReplicationController" | "DeploymentConfig") && obj.get_path(&["spec", "template"]).is_none() {
+    if matches!(kind, "ReplicationController" | "DeploymentConfig") && obj.get_path(&["spec", "template"]).is_none() {
         return Err(ObjError::Inject("spec.template is required value".into()));
     }
-    let meta = obj.get_path(&meta_path).cloned().unwrap_or_else(|| Value::Map(Mapping::new()));
-    let spec = obj.get_path(&spec_path).cloned().unwrap_or_else(|| Value::Map(Mapping::new()));
-
     let (w_api, w_kind, w_name, w_ns) = if kind == "Pod" {
-        deploy_meta_from_pod(&obj)
+        deploy_meta_from_pod(obj)
     } else {
-        (api_version.clone(), kind.clone(), name.clone(), namespace.clone())
+        (api_version.clone(), kind.to_string(), name.clone(), namespace.clone())
     };
+    let empty = Value::Map(Mapping::new());
+    let meta = obj.get_path(&meta_path).unwrap_or(&empty);
+    let spec = obj.get_path(&spec_path).unwrap_or(&empty);
 
     let tmpl_name = meta.get("name").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or(&name).to_string();
     let full_name = if namespace.is_empty() { tmpl_name } else { format!("{namespace}/{tmpl_name}") };
@@ -103,20 +109,27 @@ pub fn inject_object(value: &Value, cfg: &Config, native: bool, warnings: &mut V
 
     if spec.get("hostNetwork") == Some(&Value::Bool(true)) {
         warnings.push(format!("===> Skipping injection because {kind_prefix}\"{full_name}\" has host networking enabled\n"));
-        return Ok(obj);
+        return Ok(());
     }
-    if !inject_required(&meta) {
+    if !inject_required(meta) {
         warnings.push(format!("===> Skipping injection because {kind_prefix}\"{full_name}\" has sidecar injection disabled\n"));
-        return Ok(obj);
+        return Ok(());
     }
 
+    let meta = take_path(obj, &meta_path);
+    let spec = take_path(obj, &spec_path);
     let pod_in = crate::tree::map([("metadata", Some(meta)), ("spec", Some(spec))]);
     let w = Workload { api_version: &w_api, kind: &w_kind, name: &w_name, namespace: &w_ns };
     let injected = pod::inject(&pod_in, &w, cfg, native).map_err(|m| ObjError::Inject(format!("failed to run injection template: {m}")))?;
-    let injected = crate::schema::normalize(&injected, "Pod").map_err(|e| ObjError::Inject(format!("failed parsing generated injected YAML (check Istio sidecar injector configuration): {}", e.0)))?;
-    set_path(&mut obj, &meta_path, injected.get("metadata").cloned().unwrap_or_default());
-    set_path(&mut obj, &spec_path, injected.get("spec").cloned().unwrap_or_default());
-    Ok(obj)
+    let mut injected = crate::schema::normalize_owned(injected, "Pod").map_err(|e| ObjError::Inject(format!("failed parsing generated injected YAML (check Istio sidecar injector configuration): {}", e.0)))?;
+    let m = injected.as_map_mut().expect("a normalised pod is a mapping");
+    set_path(obj, &meta_path, m.shift_remove("metadata").unwrap_or_default());
+    set_path(obj, &spec_path, m.shift_remove("spec").unwrap_or_default());
+    Ok(())
+}
+
+fn take_path(obj: &mut Value, path: &[&str]) -> Value {
+    obj.get_path_mut(path).map(std::mem::take).unwrap_or_else(|| Value::Map(Mapping::new()))
 }
 
 fn inject_list(value: &Value, cfg: &Config, native: bool, warnings: &mut Vec<String>) -> Result<Value, ObjError> {

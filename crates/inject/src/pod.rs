@@ -7,7 +7,7 @@
 //! 5. Post-process: cluster/network env, Prometheus merge, probe rewrite, status annotation, order.
 
 use crate::config::Config;
-use crate::merge::strategic_merge;
+use crate::merge::merge_into;
 use crate::probe;
 use crate::templates::{self, Tpl};
 use crate::tree::{name_of, seq, seq_mut, sprint, string_map};
@@ -86,9 +86,10 @@ fn clear_prometheus_annotations(pod: &mut Value) {
     });
 }
 
-/// Istio's `stripPod`: removes previously injected containers and metadata from the template inputs.
-fn strip(pod: &Value, status_port: &str) -> Value {
-    let Some(prev) = parse_status(pod) else { return pod.clone() };
+/// Istio's `stripPod`: removes previously injected containers and metadata from the template
+/// inputs; `None` when the pod was never injected (it is its own input then).
+fn strip(pod: &Value, status_port: &str) -> Option<Value> {
+    let prev = parse_status(pod)?;
     let mut p = pod.clone();
     let spec = spec_mut(&mut p);
     for (field, names) in [("containers", &prev.containers), ("initContainers", &prev.init_containers)] {
@@ -100,7 +101,7 @@ fn strip(pod: &Value, status_port: &str) -> Value {
         clear_prometheus_annotations(&mut p);
     }
     annotations_mut(&mut p).shift_remove("sidecar.istio.io/status");
-    p
+    Some(p)
 }
 
 fn overrides_of(pod: &Value) -> (Vec<Value>, Vec<Value>) {
@@ -109,9 +110,13 @@ fn overrides_of(pod: &Value) -> (Vec<Value>, Vec<Value>) {
     (seq(&v, "containers").to_vec(), seq(&v, "initContainers").to_vec())
 }
 
-/// Istio's `reinsertOverrides`: puts containers saved in `proxy.istio.io/overrides` back.
-fn reinsert_overrides(pod: &Value) -> Value {
+/// Istio's `reinsertOverrides`: puts containers saved in `proxy.istio.io/overrides` back
+/// (`None` when there are none).
+fn reinsert_overrides(pod: &Value) -> Option<Value> {
     let (containers, inits) = overrides_of(pod);
+    if containers.is_empty() && inits.is_empty() {
+        return None;
+    }
     let mut p = pod.clone();
     let spec = spec_mut(&mut p);
     for (field, items) in [("containers", containers), ("initContainers", inits)] {
@@ -121,7 +126,7 @@ fn reinsert_overrides(pod: &Value) -> Value {
             }
         }
     }
-    p
+    Some(p)
 }
 
 fn move_container(pod: &mut Value, from: &str, to: &str, name: &str) {
@@ -157,8 +162,9 @@ fn sidecar_mut(pod: &mut Value) -> Option<&mut Value> {
 
 /// Runs the pipeline; returns the injected pod (`metadata` and `spec`, not yet normalised).
 pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> Result<Value, String> {
-    let annotations = string_map(pod.get("metadata").unwrap_or(&Value::Null), "annotations");
-    crate::annotations::validate(&annotations)?;
+    let empty = Mapping::new();
+    let annotations: &Mapping = pod.get_path(&["metadata", "annotations"]).and_then(Value::as_map).unwrap_or(&empty);
+    crate::annotations::validate(annotations)?;
 
     let selected: Vec<String> = match annotations.get("inject.istio.io/templates").and_then(Value::as_str) {
         Some(list) => list.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
@@ -186,7 +192,7 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
     let mesh_status_port = sprint(proxy_config.get("statusPort"));
 
     // Cluster and network overrides of the proxy environment.
-    let labels = string_map(pod.get("metadata").unwrap_or(&Value::Null), "labels");
+    let labels: &Mapping = pod.get_path(&["metadata", "labels"]).and_then(Value::as_map).unwrap_or(&empty);
     let mut proxy_envs: Vec<(String, String)> = Vec::new();
     let cluster = cfg.v_str(&["global", "multiCluster", "clusterName"]).to_string();
     let mut network = cfg.v_str(&["global", "network"]).to_string();
@@ -201,11 +207,14 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
     }
     proxy_envs.sort();
 
-    let stripped = reinsert_overrides(&strip(pod, &mesh_status_port));
-    let stripped_meta = stripped.get("metadata").cloned().unwrap_or(Value::Null);
-    let stripped_spec = stripped.get("spec").cloned().unwrap_or(Value::Null);
-    let s_labels = string_map(&stripped_meta, "labels");
-    let s_annotations = string_map(&stripped_meta, "annotations");
+    let stripped_owned = strip(pod, &mesh_status_port);
+    let stripped_ref = stripped_owned.as_ref().unwrap_or(pod);
+    let reinserted = reinsert_overrides(stripped_ref);
+    let stripped = reinserted.as_ref().unwrap_or(stripped_ref);
+    let null = Value::Null;
+    let stripped_spec = stripped.get("spec").unwrap_or(&null);
+    let s_labels: &Mapping = stripped.get_path(&["metadata", "labels"]).and_then(Value::as_map).unwrap_or(&empty);
+    let s_annotations: &Mapping = stripped.get_path(&["metadata", "annotations"]).and_then(Value::as_map).unwrap_or(&empty);
 
     // A user istio-proxy that sets runAsUser/runAsGroup changes the uid iptables exempts.
     let user_proxy = find_in_pod(pod, "istio-proxy");
@@ -213,15 +222,15 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
     let proxy_uid = sc("runAsUser").filter(|u| *u != 0).unwrap_or(1337);
     let proxy_gid = sc("runAsGroup").filter(|g| *g != 0).unwrap_or(1337);
 
-    let proxy_image = proxy_image(cfg, &proxy_config, &annotations);
+    let proxy_image = proxy_image(cfg, &proxy_config, annotations);
     let tpl = Tpl {
         api_version: w.api_version,
         kind: w.kind,
         deploy_name: w.name,
         deploy_namespace: w.namespace,
-        labels: &s_labels,
-        annotations: &s_annotations,
-        spec: &stripped_spec,
+        labels: s_labels,
+        annotations: s_annotations,
+        spec: stripped_spec,
         cfg,
         proxy_config: &proxy_config,
         proxy_config_json: &proxy_config_json,
@@ -243,11 +252,11 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
                 return Err(format!("requested template {other:?} not found; have {}", TEMPLATES.join(", ")));
             }
         };
-        template_pod = strategic_merge(&template_pod, &rendered);
+        merge_into(&mut template_pod, &rendered, "");
         if native {
             move_container(&mut merged, "containers", "initContainers", "istio-proxy");
         }
-        merged = strategic_merge(&merged, &rendered);
+        merge_into(&mut merged, &rendered, "");
     }
 
     let tproxy = annotations
@@ -296,13 +305,14 @@ fn reapply_overrides(merged: &mut Value, original: &Value, template_pod: &Value,
     let (existing_c, existing_i) = overrides_of(original);
     let status = parse_status(original);
     let mut recorded: Vec<(String, Vec<Value>)> = Vec::new();
-    let tspec = template_pod.get("spec").cloned().unwrap_or(Value::Null);
+    let null = Value::Null;
+    let tspec = template_pod.get("spec").unwrap_or(&null);
     for (field, existing, injected) in [
         ("containers", &existing_c, status.as_ref().map(|s| &s.containers)),
         ("initContainers", &existing_i, status.as_ref().map(|s| &s.init_containers)),
     ] {
         let mut list = Vec::new();
-        for c in seq(&tspec, field) {
+        for c in seq(tspec, field) {
             let name = name_of(c);
             // A container an earlier injection added in the same place is the template's own. (One
             // added elsewhere, e.g. a classic istio-proxy re-injected as native, is laid over the new
@@ -319,7 +329,7 @@ fn reapply_overrides(merged: &mut Value, original: &Value, template_pod: &Value,
                 "spec",
                 Some(crate::tree::map([(field, Some(Value::Seq(vec![overlay.clone()])))])),
             )]);
-            *merged = strategic_merge(merged, &patch);
+            merge_into(merged, &patch, "");
             if tproxy && name == "istio-proxy" {
                 // TPROXY needs the proxy to run as root; the user's uid only reaches iptables (-u).
                 if let Some(sc) = find_in_pod_mut(merged, name).and_then(|c| c.get_mut("securityContext")).and_then(Value::as_map_mut) {
@@ -370,9 +380,10 @@ fn post_process(
     if let Some((_, n)) = proxy_envs.iter().find(|(k, _)| k == "ISTIO_META_NETWORK") {
         pod.get_mut("metadata").expect("metadata").entry_map("labels").insert("topology.istio.io/network".into(), Value::String(n.clone()));
     }
-    let tspec = template_pod.get("spec").cloned().unwrap_or(Value::Null);
+    let null = Value::Null;
+    let tspec = template_pod.get("spec").unwrap_or(&null);
     let names = |field: &str| -> Value {
-        let l = seq(&tspec, field);
+        let l = seq(tspec, field);
         if l.is_empty() {
             Value::Null
         } else {

@@ -36,7 +36,14 @@ struct Field {
     omitempty: bool,
 }
 
-type Types = BTreeMap<String, Vec<Field>>;
+/// A struct type: its fields in Go order and an index from JSON name to field.
+#[derive(Debug, Default)]
+struct TypeDef {
+    fields: Vec<Field>,
+    index: indexmap::IndexMap<String, usize>,
+}
+
+type Types = BTreeMap<String, TypeDef>;
 
 fn parse_ty(s: &str) -> Ty {
     if let Some(rest) = s.strip_prefix('*') {
@@ -73,7 +80,7 @@ fn types() -> &'static Types {
             }
             if !line.starts_with(' ') {
                 current = Some(t.to_string());
-                types.insert(t.to_string(), Vec::new());
+                types.insert(t.to_string(), TypeDef::default());
                 continue;
             }
             let mut parts = t.split_whitespace();
@@ -81,7 +88,9 @@ fn types() -> &'static Types {
             let ty = parse_ty(parts.next().expect("field type"));
             let omitempty = parts.next() != Some("!");
             let owner = current.as_ref().expect("fields follow a type name");
-            types.get_mut(owner).expect("type registered").push(Field { name, ty, omitempty });
+            let def = types.get_mut(owner).expect("type registered");
+            def.index.insert(name.clone(), def.fields.len());
+            def.fields.push(Field { name, ty, omitempty });
         }
         types
     })
@@ -112,11 +121,29 @@ fn go_type(ty: &Ty) -> String {
     }
 }
 
+/// Where a value sits, for error messages; the dotted path is only built when an error is reported.
 struct Ctx<'a> {
-    /// The innermost struct type, for error messages.
+    /// The innermost struct type.
     owner: &'a str,
-    /// The dotted JSON path below the root, for error messages.
-    path: String,
+    /// The enclosing context.
+    parent: Option<&'a Ctx<'a>>,
+    /// The JSON field name at this level (empty at the root).
+    field: &'a str,
+}
+
+impl Ctx<'_> {
+    fn path(&self) -> String {
+        let mut parts = Vec::new();
+        let mut cur = Some(self);
+        while let Some(c) = cur {
+            if !c.field.is_empty() {
+                parts.push(c.field);
+            }
+            cur = c.parent;
+        }
+        parts.reverse();
+        parts.join(".")
+    }
 }
 
 fn type_error(v: &Value, ty: &Ty, ctx: &Ctx) -> DecodeError {
@@ -139,43 +166,57 @@ fn type_error(v: &Value, ty: &Ty, ctx: &Ctx) -> DecodeError {
     DecodeError(format!(
         "json: cannot unmarshal {what} into Go struct field {}.{} of type {}",
         ctx.owner,
-        ctx.path,
+        ctx.path(),
         go_type(ty)
     ))
 }
 
 /// Decodes `v` as the named type and re-encodes it as Go would; the result is always a mapping.
 pub fn normalize(v: &Value, type_name: &str) -> Result<Value, DecodeError> {
-    let ctx = Ctx { owner: type_name, path: String::new() };
+    normalize_owned(v.clone(), type_name)
+}
+
+/// [`normalize`] consuming its input (no copies of the strings it keeps).
+pub fn normalize_owned(v: Value, type_name: &str) -> Result<Value, DecodeError> {
+    let ctx = Ctx { owner: type_name, parent: None, field: "" };
     normalize_struct(v, type_name, &ctx)
 }
 
-fn normalize_struct(v: &Value, type_name: &str, ctx: &Ctx) -> Result<Value, DecodeError> {
-    let fields = types().get(type_name).unwrap_or_else(|| panic!("type {type_name} is in schema.txt"));
-    let empty = Mapping::new();
+fn normalize_struct(v: Value, type_name: &str, ctx: &Ctx) -> Result<Value, DecodeError> {
+    let def = types().get(type_name).unwrap_or_else(|| panic!("type {type_name} is in schema.txt"));
+    let fields = &def.fields;
     let input = match v {
-        Value::Null => &empty,
+        Value::Null => Mapping::new(),
         Value::Map(m) => m,
         other => {
             let ty = Ty::Struct(type_name.to_string());
-            return Err(if ctx.path.is_empty() {
+            return Err(if ctx.parent.is_none() {
                 DecodeError(format!(
                     "json: cannot unmarshal {} into Go value of type v1.{type_name}",
                     other.json_type_name()
                 ))
             } else {
-                type_error(other, &ty, ctx)
+                type_error(&other, &ty, ctx)
             });
         }
     };
-    let mut out = Mapping::new();
-    for f in fields {
-        // encoding/json matches keys exactly first, then case-insensitively.
-        let found = input.get(&f.name).or_else(|| {
-            input.iter().find(|(k, _)| k.eq_ignore_ascii_case(&f.name)).map(|(_, v)| v)
-        });
-        let path = if ctx.path.is_empty() { f.name.clone() } else { format!("{}.{}", ctx.path, f.name) };
-        let fctx = Ctx { owner: type_name, path };
+    // encoding/json matches keys exactly first, then case-insensitively; unknown keys are dropped.
+    let n = input.len();
+    let mut slots: Vec<Option<Value>> = vec![None; fields.len()];
+    let mut exact = vec![false; fields.len()];
+    for (k, v) in input {
+        if let Some(&i) = def.index.get(k.as_str()) {
+            slots[i] = Some(v);
+            exact[i] = true;
+        } else if let Some(i) = fields.iter().position(|f| f.name.eq_ignore_ascii_case(&k)) {
+            if !exact[i] {
+                slots[i] = Some(v);
+            }
+        }
+    }
+    let mut out = Mapping::with_capacity(n + 2);
+    for (f, found) in fields.iter().zip(slots) {
+        let fctx = Ctx { owner: type_name, parent: Some(ctx), field: &f.name };
         let decoded = match found {
             Some(v) => decode(v, &f.ty, &fctx)?,
             None => None,
@@ -188,39 +229,39 @@ fn normalize_struct(v: &Value, type_name: &str, ctx: &Ctx) -> Result<Value, Deco
 }
 
 /// Decodes a value of type `ty`; `None` is Go's zero value / nil.
-fn decode(v: &Value, ty: &Ty, ctx: &Ctx) -> Result<Option<Value>, DecodeError> {
+fn decode(v: Value, ty: &Ty, ctx: &Ctx) -> Result<Option<Value>, DecodeError> {
     if v.is_null() {
         return Ok(None);
     }
     Ok(Some(match ty {
         Ty::Str | Ty::Time => match v {
-            Value::String(s) => Value::String(s.clone()),
+            Value::String(s) => Value::String(s),
             // sigs.k8s.io/yaml turns YAML numbers and booleans into strings for string fields.
             Value::Int(i) => Value::String(i.to_string()),
-            Value::Float(f) => Value::String(float32_g(*f)),
+            Value::Float(f) => Value::String(float32_g(f)),
             Value::Bool(b) => Value::String(b.to_string()),
-            other => return Err(type_error(other, ty, ctx)),
+            other => return Err(type_error(&other, ty, ctx)),
         },
         Ty::Int => match v {
-            Value::Int(i) => Value::Int(*i),
-            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::Int(*f as i64),
-            other => return Err(type_error(other, ty, ctx)),
+            Value::Int(i) => Value::Int(i),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::Int(f as i64),
+            other => return Err(type_error(&other, ty, ctx)),
         },
         Ty::Float => match v {
-            Value::Int(i) => Value::Float(*i as f64),
-            Value::Float(f) => Value::Float(*f),
-            other => return Err(type_error(other, ty, ctx)),
+            Value::Int(i) => Value::Float(i as f64),
+            Value::Float(f) => Value::Float(f),
+            other => return Err(type_error(&other, ty, ctx)),
         },
         Ty::Bool => match v {
-            Value::Bool(b) => Value::Bool(*b),
-            other => return Err(type_error(other, ty, ctx)),
+            Value::Bool(b) => Value::Bool(b),
+            other => return Err(type_error(&other, ty, ctx)),
         },
         Ty::Quantity => {
             let text = match v {
-                Value::String(s) => s.clone(),
+                Value::String(s) => s,
                 Value::Int(i) => i.to_string(),
-                Value::Float(f) => gofmt::format_float_json(*f),
-                other => return Err(type_error(other, ty, ctx)),
+                Value::Float(f) => gofmt::format_float_json(f),
+                other => return Err(type_error(&other, ty, ctx)),
             };
             match quantity::canonical(&text) {
                 Some(q) => Value::String(q),
@@ -233,13 +274,13 @@ fn decode(v: &Value, ty: &Ty, ctx: &Ctx) -> Result<Option<Value>, DecodeError> {
             }
         }
         Ty::IntOrStr => match v {
-            Value::Int(i) => Value::Int(*i),
-            Value::String(s) => Value::String(s.clone()),
-            Value::Float(f) if f.fract() == 0.0 => Value::Int(*f as i64),
-            other => return Err(type_error(other, ty, ctx)),
+            Value::Int(i) => Value::Int(i),
+            Value::String(s) => Value::String(s),
+            Value::Float(f) if f.fract() == 0.0 => Value::Int(f as i64),
+            other => return Err(type_error(&other, ty, ctx)),
         },
-        Ty::Any => v.clone(),
-        Ty::Struct(name) => normalize_struct(v, name, &Ctx { owner: name, path: ctx.path.clone() })?,
+        Ty::Any => v,
+        Ty::Struct(name) => normalize_struct(v, name, &Ctx { owner: name, parent: ctx.parent, field: ctx.field })?,
         Ty::Ptr(inner) => return decode(v, inner, ctx),
         Ty::Slice(inner) => match v {
             Value::Seq(items) => {
@@ -250,21 +291,21 @@ fn decode(v: &Value, ty: &Ty, ctx: &Ctx) -> Result<Option<Value>, DecodeError> {
                 }
                 Value::Seq(out)
             }
-            other => return Err(type_error(other, ty, ctx)),
+            other => return Err(type_error(&other, ty, ctx)),
         },
         Ty::Map(inner) => match v {
             Value::Map(m) => {
                 // Go prints map keys sorted; sort here so JSON output matches too.
-                let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                let mut out = Mapping::new();
+                let mut entries: Vec<(String, Value)> = m.into_iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                let mut out = Mapping::with_capacity(entries.len());
                 for (k, item) in entries {
                     let d = decode(item, inner, ctx)?;
-                    out.insert(k.clone(), encode_elem(d, inner));
+                    out.insert(k, encode_elem(d, inner));
                 }
                 Value::Map(out)
             }
-            other => return Err(type_error(other, ty, ctx)),
+            other => return Err(type_error(&other, ty, ctx)),
         },
     }))
 }
@@ -287,7 +328,7 @@ fn encode_field(d: Option<Value>, ty: &Ty, omitempty: bool) -> Option<Value> {
     match ty {
         // A missing struct is its zero value, which still prints its non-omitempty fields.
         Ty::Struct(name) => Some(d.unwrap_or_else(|| {
-            normalize_struct(&Value::Null, name, &Ctx { owner: name, path: String::new() }).expect("a zero struct decodes")
+            normalize_struct(Value::Null, name, &Ctx { owner: name, parent: None, field: "" }).expect("a zero struct decodes")
         })),
         // A nil pointer is always omitted by omitempty; the time type is `omitzero`.
         Ty::Ptr(_) | Ty::Any | Ty::Time => d,

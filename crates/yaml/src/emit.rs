@@ -86,29 +86,37 @@ pub fn go_key_cmp(a: &str, b: &str) -> Ordering {
 }
 
 fn go_key_less(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return key_less_in(a.as_bytes(), b.as_bytes(), |c: &u8| *c as char);
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    key_less_in(&ar, &br, |c: &char| *c)
+}
+
+fn key_less_in<T: PartialEq + Copy>(ar: &[T], br: &[T], ch: impl Fn(&T) -> char) -> bool {
     let mut i = 0;
     while i < ar.len() && i < br.len() {
         if ar[i] == br[i] {
             i += 1;
             continue;
         }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
+        let (ac, bc) = (ch(&ar[i]), ch(&br[i]));
+        let al = ac.is_alphabetic();
+        let bl = bc.is_alphabetic();
         if al && bl {
-            return ar[i] < br[i];
+            return ac < bc;
         }
         if al || bl {
             return bl;
         }
         let digit = |c: char| c.is_ascii_digit();
         let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
+        if ac == '0' || bc == '0' {
             let mut j = i;
-            while j > 0 && digit(ar[j - 1]) {
+            while j > 0 && digit(ch(&ar[j - 1])) {
                 j -= 1;
-                if ar[j] != '0' {
+                if ch(&ar[j]) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -116,13 +124,13 @@ fn go_key_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
+        while ai < ar.len() && digit(ch(&ar[ai])) {
+            an = an.wrapping_mul(10).wrapping_add(ch(&ar[ai]) as i64 - '0' as i64);
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
+        while bi < br.len() && digit(ch(&br[bi])) {
+            bn = bn.wrapping_mul(10).wrapping_add(ch(&br[bi]) as i64 - '0' as i64);
             bi += 1;
         }
         if an != bn {
@@ -131,7 +139,7 @@ fn go_key_less(a: &str, b: &str) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return ar[i] < br[i];
+        return ac < bc;
     }
     ar.len() < br.len()
 }
