@@ -26,6 +26,17 @@ conformance: setup-native
 	cargo build --release --bin meshsim
 	$(SHARED)/istio-inject-conformance/run -- target/release/meshsim inject
 
+# Criterion benchmarks: engine against its parse-and-print floor, refusals of hostile input, the cluster.
+bench: setup-native
+	cargo bench -p meshsim-inject --bench inject
+	cargo bench -p meshsim-kubectl
+
+# libFuzzer on the engine for FUZZ_SECONDS (needs the nightly toolchain; installs cargo-fuzz if missing).
+FUZZ_SECONDS ?= 300
+fuzz: setup-native
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	cd fuzz && cargo +nightly fuzz run inject -- -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -rss_limit_mb=2048
+
 test: setup test-native test-wasm test-e2e
 
 run: dist
