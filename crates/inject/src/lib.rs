@@ -12,11 +12,13 @@
 //!   fields, canonicalises [`quantity`]s and prints `{}` for empty structs.
 //! * The pod template is injected by [`pod`]: [`annotations`] validation, [`proxyconfig`],
 //!   the built-in [`templates`] merged with a strategic [`merge`], overrides, [`probe`] rewriting,
-//!   Prometheus merge and ordering, with values and mesh config from [`config`].
+//!   Prometheus merge and ordering, with values and mesh config from [`config`]; user-written
+//!   templates from an IstioOperator run through [`gotmpl`], a small Go `text/template`.
 //! * The object is printed with `meshsim_yaml` as go-yaml prints it, followed by `---`.
 
 pub mod annotations;
 pub mod config;
+pub mod gotmpl;
 pub mod merge;
 pub mod objects;
 pub mod pod;

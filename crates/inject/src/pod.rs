@@ -166,9 +166,17 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
     let annotations: &Mapping = pod.get_path(&["metadata", "annotations"]).and_then(Value::as_map).unwrap_or(&empty);
     crate::annotations::validate(annotations)?;
 
+    let user_templates = cfg.v(&["sidecarInjectorWebhook", "templates"]).and_then(Value::as_map);
     let selected: Vec<String> = match annotations.get("inject.istio.io/templates").and_then(Value::as_str) {
         Some(list) => list.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
-        None => vec!["sidecar".to_string()],
+        None => {
+            let defaults: Vec<String> = cfg
+                .v(&["sidecarInjectorWebhook", "defaultTemplates"])
+                .and_then(Value::as_seq)
+                .map(|l| l.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                .unwrap_or_default();
+            if defaults.is_empty() { vec!["sidecar".to_string()] } else { defaults }
+        }
     };
     // Only the sidecar template has a native layout; gateways and agents keep istio-proxy a container.
     let native = selected.iter().any(|t| t == "sidecar")
@@ -243,13 +251,25 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
     let mut merged = pod.clone();
     let mut template_pod = Value::Map(Mapping::new());
     for name in &selected {
-        let rendered = match name.as_str() {
-            "sidecar" => templates::sidecar(&tpl),
-            "gateway" => templates::gateway(&tpl),
-            "grpc-simple" => templates::grpc_simple(&tpl),
-            "grpc-agent" => templates::grpc_agent(&tpl),
-            other => {
-                return Err(format!("requested template {other:?} not found; have {}", TEMPLATES.join(", ")));
+        let user = user_templates.and_then(|m| m.get(name.as_str())).and_then(Value::as_str);
+        let rendered = match (user, name.as_str()) {
+            (Some(src), _) => {
+                let data = crate::gotmpl::data(&tpl, stripped.get("metadata").unwrap_or(&null));
+                let text = crate::gotmpl::render(name, src, &data)?;
+                meshsim_yaml::load(&text).map_err(|e| {
+                    format!("failed parsing generated injected YAML (check Istio sidecar injector configuration): {}", e.message)
+                })?
+            }
+            (None, "sidecar") => templates::sidecar(&tpl),
+            (None, "gateway") => templates::gateway(&tpl),
+            (None, "grpc-simple") => templates::grpc_simple(&tpl),
+            (None, "grpc-agent") => templates::grpc_agent(&tpl),
+            (None, other) => {
+                let mut have: Vec<String> = TEMPLATES.iter().map(|t| t.to_string()).collect();
+                have.extend(user_templates.into_iter().flat_map(|m| m.keys().cloned()));
+                have.sort();
+                have.dedup();
+                return Err(format!("requested template {other:?} not found; have {}", have.join(", ")));
             }
         };
         merge_into(&mut template_pod, &rendered, "");
