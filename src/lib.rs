@@ -26,6 +26,7 @@ pub mod panic_banner;
 pub mod route;
 pub mod samples;
 pub mod storage;
+pub mod warnings;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -19,6 +19,7 @@ use crate::engine::{self, EngineError, Settings};
 use crate::explain::{self, Entry};
 use crate::samples::{self, SAMPLES};
 use crate::storage::{self, keys};
+use crate::warnings::{self, Located};
 
 /// How long typing must pause before the output is recomputed.
 pub const DEBOUNCE_MS: u32 = 120;
@@ -27,7 +28,8 @@ pub const DEBOUNCE_MS: u32 = 120;
 #[derive(Debug, PartialEq)]
 pub struct Good {
     pub output: String,
-    pub warnings: Vec<String>,
+    /// istioctl's warnings, each with the input line of the workload it names.
+    pub warnings: Vec<Located>,
     pub hunks: Vec<Hunk>,
     pub entries: Vec<Entry>,
 }
@@ -49,7 +51,8 @@ pub fn analyse(input: &str, settings: &Settings, previous: Option<Rc<Good>>, run
         None => {
             let hunks = diff::lines(input, &result.output);
             let entries = explain::entries(&result.output);
-            let good = Good { output: result.output, warnings: result.warnings, hunks, entries };
+            let warnings = warnings::locate(input, &result.warnings);
+            let good = Good { output: result.output, warnings, hunks, entries };
             Shown { error: None, good: Some(Rc::new(good)), run }
         }
     }
@@ -317,7 +320,8 @@ pub fn InjectPage() -> Html {
                     described_by="editor-help inject-error"
                 />
                 <p id="editor-help" class="help">{"Tab indents. Press Escape, then Tab, to leave the editor."}</p>
-                { error_box(shown.error.as_ref(), go_to_line) }
+                { error_box(shown.error.as_ref(), go_to_line.clone()) }
+                { warnings_view(good.as_deref(), go_to_line) }
                 { options_panel(&settings, &**text, on_native, on_hub, on_tag, replace.clone()) }
             </section>
 
@@ -339,7 +343,6 @@ pub fn InjectPage() -> Html {
                 <div id="panel-diff" role="tabpanel" aria-labelledby="tab-diff" hidden={*tab != Tab::Diff} class="code-view">
                     { diff_view(good.as_deref()) }
                 </div>
-                { warnings_view(good.as_deref()) }
             </section>
 
             <section class="pane explain-pane" aria-labelledby="explain-heading">
@@ -505,16 +508,27 @@ fn diff_view(good: Option<&Good>) -> Html {
     }
 }
 
-fn warnings_view(good: Option<&Good>) -> Html {
-    let warnings: Vec<&str> = good
-        .map(|good| good.warnings.iter().map(|w| w.trim()).filter(|w| !w.is_empty()).collect())
-        .unwrap_or_default();
+fn warnings_view(good: Option<&Good>, go_to_line: Callback<usize>) -> Html {
+    let warnings = good.map(|good| good.warnings.as_slice()).unwrap_or(&[]);
     if warnings.is_empty() {
         return html! {};
     }
     html! {
         <ul class="warnings" data-testid="inject-warnings" aria-label="Warnings">
-            { for warnings.into_iter().map(|warning| html! { <li>{warning.to_owned()}</li> }) }
+            { for warnings.iter().map(|warning| {
+                let go_to_line = go_to_line.clone();
+                html! {
+                    <li>
+                        if let Some(line) = warning.line {
+                            {format!("Line {line}: ")}
+                        }
+                        {warning.text.clone()}
+                        if let Some(line) = warning.line {
+                            {" "}<button type="button" onclick={move |_| go_to_line.emit(line)}>{format!("Go to line {line}")}</button>
+                        }
+                    </li>
+                }
+            }) }
         </ul>
     }
 }

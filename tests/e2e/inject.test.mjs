@@ -287,3 +287,49 @@ test("light and dark themes follow prefers-color-scheme, and the picker override
   await light.selectOption("[data-testid=theme]", "dark");
   assert(luminance(await background(light)) < 150, "the picker switches to dark");
 });
+
+test("warnings show under the editor with the line of the workload they name", async ({ newPage, baseUrl }) => {
+  const page = await openInject(newPage, baseUrl);
+  const text = await pick(page, "uninjectable");
+  const cli = cliInject(text);
+  const expectedWarnings = cli.stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  assert(expectedWarnings.length === 2, `the CLI warns twice: ${cli.stderr}`);
+  const items = await page.locator("[data-testid=inject-warnings] li").allTextContents();
+  const lines = text.split("\n");
+  for (const [i, name] of ["node-exporter", "debug-shell"].entries()) {
+    const line = lines.findIndex((l) => l === `  name: ${name}`) + 1;
+    assert(items[i].startsWith(`Line ${line}: ${expectedWarnings[i]}`), `warning ${i + 1} at line ${line}: ${items[i]}`);
+  }
+  await page.locator("[data-testid=inject-warnings] li").nth(1).locator("button").click();
+  const selected = await page.evaluate(() => {
+    const area = document.querySelector("[data-testid=inject-input]");
+    return area.value.slice(area.selectionStart, area.selectionEnd);
+  });
+  assert(selected === "  name: debug-shell", `"go to line" selects the workload's name line: ${JSON.stringify(selected)}`);
+});
+
+test("every control is reachable with the keyboard alone", async ({ newPage, baseUrl }) => {
+  const page = await openInject(newPage, baseUrl);
+  // The skip button is the first Tab stop and jumps to the editor.
+  await page.keyboard.press("Tab");
+  assert(await page.evaluate(() => document.activeElement.classList.contains("skip")), "the first Tab stop is the skip button");
+  await page.keyboard.press("Enter");
+  assert(await page.evaluate(() => document.activeElement.dataset.testid === "inject-input"), "the skip button moves focus to the editor");
+  await page.reload();
+  await page.waitForSelector(OUTPUT, { state: "attached" });
+  const reached = new Set();
+  for (let i = 0; i < 80; i += 1) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el ? el.dataset.testid || el.id || el.getAttribute("role") || el.className || el.tagName : "";
+    });
+    reached.add(focused);
+    if (focused === "inject-input") {
+      await page.keyboard.press("Escape");
+    }
+  }
+  for (const control of ["theme", "inject-sample", "inject-input", "inject-native", "inject-hub", "inject-tag", "inject-annotation", "tab-output", "inject-copy", "inject-download", "inject-output", "entry-link"]) {
+    assert(reached.has(control), `Tab reaches ${control} (reached: ${[...reached].join(", ")})`);
+  }
+});
