@@ -3,6 +3,8 @@
 //! * `meshsim inject` behaves as `istioctl kube-inject` with the flags it shares with it: the
 //!   injected YAML on standard output, then warnings on standard error, exit status 1 and
 //!   `Error: …` on failure (documents already processed are still printed, as istioctl streams).
+//! * `meshsim shell [--seed N]` is the simulated cluster's terminal (`meshsim_kubectl::cli`); the
+//!   binary hands it the process's standard input and output.
 
 use clap::{Arg, ArgAction, Command};
 use std::io::Read;
@@ -106,9 +108,10 @@ pub fn run(args: &[String], stdin: &mut dyn Read, env_native: bool) -> Outcome {
     };
     match matches.subcommand() {
         Some(("inject", m)) => run_inject(m, stdin, env_native),
+        // The binary runs `shell` itself (it reads and writes the terminal as it goes).
         Some(("shell", _)) => Outcome {
             stdout: Vec::new(),
-            stderr: "Error: meshsim shell is not available in this build\n".into(),
+            stderr: "Error: `meshsim shell` runs interactively; start it from the meshsim binary\n".into(),
             code: 1,
         },
         _ => unreachable!("a subcommand is required"),
