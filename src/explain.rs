@@ -105,7 +105,7 @@ fn document(lines: &[&str], start: usize, end: usize, entries: &mut Vec<Entry>) 
         .enumerate()
         .filter_map(|(i, line)| {
             let name = line.trim_start().strip_prefix("- ").unwrap_or(line.trim_start()).strip_prefix("name: ")?;
-            (ISTIO_VOLUMES.contains(&name) && parent_key(doc, i) == Some("volumes"))
+            (ISTIO_VOLUMES.contains(&name) && is_item_key(doc, i) && parent_key(doc, i) == Some("volumes"))
                 .then(|| (item(doc, i), name))
                 .map(|((first, last), name)| (first, last, name))
         })
@@ -187,6 +187,12 @@ fn item(doc: &[&str], i: usize) -> (usize, usize) {
     (first, last)
 }
 
+/// Whether line `i` is a key of its sequence item itself (not of a mapping nested in the item).
+fn is_item_key(doc: &[&str], i: usize) -> bool {
+    let (first, _) = item(doc, i);
+    first == i || indent(doc[i]) == indent(doc[first]) + 2
+}
+
 /// The mapping key that holds the sequence item of line `i` (`containers`, `volumes`, ...).
 fn parent_key<'a>(doc: &[&'a str], i: usize) -> Option<&'a str> {
     let (first, _) = item(doc, i);
@@ -199,7 +205,7 @@ fn parent_key<'a>(doc: &[&'a str], i: usize) -> Option<&'a str> {
 }
 
 fn is_container(doc: &[&str], i: usize) -> bool {
-    matches!(parent_key(doc, i), Some("containers") | Some("initContainers"))
+    is_item_key(doc, i) && matches!(parent_key(doc, i), Some("containers") | Some("initContainers"))
 }
 
 /// The value that follows the argument `flag` in an `args:` list.
@@ -326,6 +332,9 @@ spec:
       - emptyDir:
           medium: Memory
         name: istio-envoy
+      - configMap:
+          name: istio-ca-crl
+        name: istio-ca-crl
 status: {}
 ---
 apiVersion: v1
@@ -343,7 +352,7 @@ metadata:
             vec![
                 (Part::Init, 27, 33),
                 (Part::Proxy, 23, 25),
-                (Part::Volumes, 37, 39),
+                (Part::Volumes, 37, 42),
                 (Part::Labels, 13, 14),
                 (Part::Annotations, 9, 10),
                 (Part::Probe, 18, 21),
@@ -353,6 +362,7 @@ metadata:
         assert!(all.iter().all(|e| e.workload == "Deployment web"));
         assert!(all[0].text.contains("port 15001") && all[0].text.contains("3306"));
         assert!(all[5].title.starts_with("Liveness probe of web"));
+        assert!(all[2].text.contains("istio-envoy, istio-ca-crl."), "each volume once: {}", all[2].text);
     }
 
     #[wasm_bindgen_test]

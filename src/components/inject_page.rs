@@ -145,6 +145,10 @@ pub fn InjectPage() -> Html {
                     let options = web_sys::ScrollIntoViewOptions::new();
                     options.set_block(web_sys::ScrollLogicalPosition::Center);
                     mark.scroll_into_view_with_scroll_into_view_options(&options);
+                    // Scrolling a wide mark into view also scrolls sideways: go back to the line starts.
+                    if let Some(scroller) = mark.closest(".code-scroll").ok().flatten() {
+                        scroller.set_scroll_left(0);
+                    }
                 }
             }
         });
