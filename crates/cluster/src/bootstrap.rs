@@ -15,7 +15,7 @@ pub(crate) fn boot(c: &mut Cluster) {
         }
     }
     c.now = 0;
-    for i in 1..=3 {
+    for i in 1..=c.config.nodes.max(1) {
         let mut meta = c.new_meta(ObjectMeta { name: format!("worker-{i}"), ..ObjectMeta::default() });
         for (k, v) in [
             ("beta.kubernetes.io/arch", "amd64"),
@@ -28,7 +28,7 @@ pub(crate) fn boot(c: &mut Cluster) {
         }
         c.nodes.push(Node {
             meta,
-            internal_ip: format!("172.18.0.{}", i + 1),
+            internal_ip: format!("172.18.{}.{}", (i + 1) / 250, (i + 1) % 250),
             pod_cidr_prefix: format!("10.244.{i}"),
             cpu_milli: 1930,
             memory: 5_900 * (1 << 20),
@@ -37,6 +37,7 @@ pub(crate) fn boot(c: &mut Cluster) {
             kernel: "6.1.0-31-cloud-amd64".into(),
             runtime: "containerd://2.1.4".into(),
             role: "<none>".into(),
+            max_pods: 110,
         });
         c.node_images.push(Default::default());
         c.node_pull_busy.push(0);

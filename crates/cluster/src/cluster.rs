@@ -27,6 +27,7 @@ pub(crate) enum Action {
     Probe(Key, String, ContainerRef, u32, crate::kubelet::ProbeKind),
     Restart(Key, String, ContainerRef, u32),
     KillDone(Key, String),
+    RetryPending,
 }
 
 /// A change to an object, as a watch sees it.
@@ -47,11 +48,13 @@ pub struct Config {
     pub record_changes: bool,
     /// Virtual time at which the session starts (the cluster is this old when the learner arrives).
     pub start: Nanos,
+    /// Number of worker nodes (the workshop's cluster has three).
+    pub nodes: usize,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { native_sidecars: false, record_changes: true, start: 3600 * SEC }
+        Config { native_sidecars: false, record_changes: true, start: 3600 * SEC, nodes: 3 }
     }
 }
 
@@ -214,7 +217,8 @@ impl Cluster {
             let action = match class {
                 0 => Action::ReconcileDeployment(key),
                 1 => Action::ReconcileReplicaSet(key),
-                _ => Action::SyncEndpoints(key),
+                2 => Action::SyncEndpoints(key),
+                _ => Action::RetryPending,
             };
             self.schedule(delay, action);
         }
@@ -259,6 +263,10 @@ impl Cluster {
             Action::Probe(key, uid, c, run, k) => self.probe(&key, &uid, c, run, k),
             Action::Restart(key, uid, c, run) => self.restart_container(&key, &uid, c, run),
             Action::KillDone(key, uid) => self.kill_done(&key, &uid),
+            Action::RetryPending => {
+                self.pending.remove(&(3, (String::new(), String::new())));
+                self.schedule_pending();
+            }
         }
     }
 

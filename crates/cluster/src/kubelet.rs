@@ -179,7 +179,8 @@ impl Cluster {
     }
 
     fn allocate_pod_ip(&mut self, node: usize) -> String {
-        loop {
+        // The scheduler keeps a node at 110 pods, far below the 253 addresses of its /24.
+        for _ in 0..256 {
             let n = self.next_ip[node];
             self.next_ip[node] = if n >= 254 { 2 } else { n + 1 };
             let ip = format!("{}.{n}", self.nodes[node].pod_cidr_prefix);
@@ -187,6 +188,7 @@ impl Cluster {
                 return ip;
             }
         }
+        format!("{}.255", self.nodes[node].pod_cidr_prefix)
     }
 
     pub(crate) fn kubelet_start(&mut self, key: &Key, uid: &str) {
@@ -263,9 +265,11 @@ impl Cluster {
         let spec = self.cspec(key, c).clone();
         let uid = self.pods[key].meta.uid.clone();
         let node = self.pods[key].runtime.node;
-        let present = self.node_images[node].contains_key(&spec.image);
-        let run = self.crt(key, c).run;
         let now = self.now;
+        // `node_images` maps an image to the time its pull completes (or completed).
+        let pulled_at = self.node_images[node].get(&spec.image).copied();
+        let present = pulled_at.is_some_and(|t| t <= now);
+        let run = self.crt(key, c).run;
         if present && spec.image_pull_policy != "Always" {
             let msg = format!("Container image \"{}\" already present on machine", spec.image);
             self.pod_event(key, Some(c), "Normal", "Pulled", &msg);
@@ -274,22 +278,33 @@ impl Cluster {
             let rt = self.crt(key, c);
             rt.stage = Stage::Pulling;
             rt.pulled = false;
-            let _ = (uid, run);
             self.start_container(key, c);
             return;
         }
         let msg = format!("Pulling image \"{}\"", spec.image);
         self.pod_event(key, Some(c), "Normal", "Pulling", &msg);
-        let size = image_size(&spec.image);
-        let dur = if present {
-            self.rng.range(300, 900) * MS
-        } else {
-            let base = size / 15_000;
-            (base + self.rng.range(0, base / 5 + 1)) * MS
+        let (start, done) = match pulled_at {
+            // Another pod is pulling the same image: the layers arrive once, this pull
+            // finishes just after that one.
+            Some(t) if t > now => {
+                let d = self.rng.range(200, 600) * MS;
+                (t, t + d)
+            }
+            _ => {
+                let dur = if present {
+                    self.rng.range(300, 900) * MS
+                } else {
+                    let base = image_size(&spec.image) / 15_000;
+                    (base + self.rng.range(0, base / 5 + 1)) * MS
+                };
+                let start = now.max(self.node_pull_busy[node]);
+                self.node_pull_busy[node] = start + dur;
+                (start, start + dur)
+            }
         };
-        let start = now.max(self.node_pull_busy[node]);
-        let done = start + dur;
-        self.node_pull_busy[node] = done;
+        if !present {
+            self.node_images[node].insert(spec.image.clone(), done);
+        }
         let rt = self.crt(key, c);
         rt.stage = Stage::Pulling;
         rt.pulled = true;
@@ -317,8 +332,6 @@ impl Cluster {
                 image_size(&image)
             );
             self.pod_event(key, Some(c), "Normal", "Pulled", &msg);
-            let node = self.pods[key].runtime.node;
-            self.node_images[node].insert(image, now);
         }
         self.start_container(key, c);
     }

@@ -357,6 +357,8 @@ pub struct Node {
     pub kernel: String,
     pub runtime: String,
     pub role: String,
+    /// The kubelet's `maxPods` (110 by default).
+    pub max_pods: usize,
 }
 
 /// The rolling-update knobs of a Deployment.

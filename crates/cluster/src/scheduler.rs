@@ -28,35 +28,53 @@ pub fn pod_requests(spec: &PodSpec) -> (i64, i64) {
 }
 
 impl Cluster {
-    /// CPU and memory already requested on node `i`.
-    pub fn node_allocated(&self, i: usize) -> (i64, i64) {
-        let name = &self.nodes[i].meta.name;
-        self.pods.values().filter(|p| &p.spec.node_name == name).fold((0, 0), |(c, m), p| {
-            let (pc, pm) = pod_requests(&p.spec);
-            (c + pc, m + pm)
-        })
+    /// CPU and memory requested on every node, and the number of pods there.
+    pub fn node_usage(&self) -> Vec<(i64, i64, usize)> {
+        let mut usage = vec![(0, 0, 0); self.nodes.len()];
+        for p in self.pods.values() {
+            if p.spec.node_name.is_empty() {
+                continue;
+            }
+            let i = p.runtime.node;
+            if i < usage.len() {
+                let (c, m) = pod_requests(&p.spec);
+                usage[i].0 += c;
+                usage[i].1 += m;
+                usage[i].2 += 1;
+            }
+        }
+        usage
     }
 
     pub(crate) fn schedule_pod(&mut self, key: &Key, uid: &str) {
+        let mut usage = self.node_usage();
+        self.schedule_with(key, uid, &mut usage);
+    }
+
+    /// Try to place one pod given the current usage, updating it when the pod is bound.
+    fn schedule_with(&mut self, key: &Key, uid: &str, allocated: &mut [(i64, i64, usize)]) {
         let Some(pod) = self.pods.get(key) else { return };
         if pod.meta.uid != uid || !pod.spec.node_name.is_empty() || pod.meta.deletion.is_some() {
             return;
         }
         let (cpu, mem) = pod_requests(&pod.spec);
         let mut best: Option<(i64, usize)> = None;
-        let (mut short_cpu, mut short_mem) = (0, 0);
-        let allocated: Vec<(i64, i64)> = (0..self.nodes.len()).map(|i| self.node_allocated(i)).collect();
+        let (mut short_cpu, mut short_mem, mut full) = (0, 0, 0);
         for (i, n) in self.nodes.iter().enumerate() {
-            let (uc, um) = allocated[i];
+            let (uc, um, count) = allocated[i];
             let cpu_ok = uc + cpu <= n.cpu_milli;
             let mem_ok = um + mem <= n.memory;
+            let room = count < n.max_pods;
+            if !room {
+                full += 1;
+            }
             if !cpu_ok {
                 short_cpu += 1;
             }
             if !mem_ok {
                 short_mem += 1;
             }
-            if cpu_ok && mem_ok {
+            if cpu_ok && mem_ok && room {
                 // LeastAllocated: the average free fraction of CPU and memory, in per-mille.
                 let free = ((n.cpu_milli - uc - cpu) * 1000 / n.cpu_milli + (n.memory - um - mem) * 1000 / n.memory) / 2;
                 if best.is_none_or(|(s, _)| free > s) {
@@ -73,6 +91,9 @@ impl Cluster {
             if short_mem > 0 {
                 reasons.push(format!("{short_mem} Insufficient memory"));
             }
+            if full > 0 {
+                reasons.push(format!("{full} Too many pods"));
+            }
             reasons.sort();
             let msg = format!(
                 "0/{n_nodes} nodes are available: {}. preemption: 0/{n_nodes} nodes are available: {n_nodes} No preemption victims found for incoming pod.",
@@ -88,6 +109,9 @@ impl Cluster {
             self.record(Kind::Pod, &key.0, &key.1, uid, "", "Warning", "FailedScheduling", &msg, "default-scheduler");
             return;
         };
+        allocated[i].0 += cpu;
+        allocated[i].1 += mem;
+        allocated[i].2 += 1;
         let node = self.nodes[i].meta.name.clone();
         let host_ip = self.nodes[i].internal_ip.clone();
         let now = self.now;
@@ -103,16 +127,25 @@ impl Cluster {
         self.schedule(delay, Action::KubeletStart(key.clone(), uid.to_string()));
     }
 
-    /// Give unschedulable pods another try (after capacity was freed).
+    /// Give unschedulable pods another try a second after capacity was freed
+    /// (one pass for all of them, however many pods were removed meanwhile).
     pub(crate) fn retry_pending(&mut self) {
+        self.enqueue(3, (String::new(), String::new()), SEC);
+    }
+
+    pub(crate) fn schedule_pending(&mut self) {
         let waiting: Vec<(Key, String)> = self
             .pods
             .iter()
-            .filter(|(_, p)| p.spec.node_name.is_empty() && p.meta.deletion.is_none())
+            .filter(|(_, p)| p.spec.node_name.is_empty() && p.meta.deletion.is_none() && p.status.condition("PodScheduled").is_some())
             .map(|(k, p)| (k.clone(), p.meta.uid.clone()))
             .collect();
+        if waiting.is_empty() {
+            return;
+        }
+        let mut usage = self.node_usage();
         for (k, uid) in waiting {
-            self.schedule(SEC, Action::Schedule(k, uid));
+            self.schedule_with(&k, &uid, &mut usage);
         }
     }
 }
