@@ -50,6 +50,7 @@ WEB_ENV := PATH="$(CURDIR)/node_modules/.bin:$$HOME/.cargo/bin:$$PATH" TRUNK_SKI
 # dist/: the app for any static host, under any path (relative URLs, service worker).
 dist: setup
 	$(WEB_ENV) trunk build --release
+	$(WEB_ENV) trunk build --release --dist dist/cluster cluster.html
 
 # dist/meshsim-inject.html: the whole app in one file (JS inlined, wasm embedded) for file://.
 single-file: dist

@@ -36,3 +36,9 @@ pub fn start() {
     panic_banner::install();
     yew::Renderer::<components::app::App>::new().render();
 }
+
+/// Mounts the simulated cluster's page (`cluster/`, its own wasm bundle) on `<body>`.
+pub fn start_cluster() {
+    panic_banner::install();
+    yew::Renderer::<components::cluster_page::ClusterApp>::new().render();
+}

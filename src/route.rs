@@ -10,6 +10,8 @@ use yew::prelude::*;
 pub enum Route {
     /// The injection playground.
     Inject,
+    /// The simulated cluster and its terminal.
+    Cluster,
     /// Panics while rendering, so that the end-to-end tests can see the error banner.
     DebugPanic,
     NotFound(String),
@@ -20,6 +22,7 @@ impl Route {
     pub fn parse(hash: &str) -> Route {
         match hash.trim_start_matches('#') {
             "" | "/" | "/inject" => Route::Inject,
+            "/cluster" => Route::Cluster,
             "/debug/panic" => Route::DebugPanic,
             other => Route::NotFound(other.to_owned()),
         }
@@ -29,6 +32,7 @@ impl Route {
     pub fn href(&self) -> String {
         match self {
             Route::Inject => "#/inject".into(),
+            Route::Cluster => "#/cluster".into(),
             Route::DebugPanic => "#/debug/panic".into(),
             Route::NotFound(path) => format!("#{path}"),
         }

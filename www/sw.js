@@ -23,6 +23,11 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) {
     return;
   }
+  // The cluster page (cluster/) is a separate bundle with its own service worker.
+  const own = new URL("./cluster/", self.location).pathname;
+  if (self.location.pathname !== own + "sw.js" && new URL(request.url).pathname.startsWith(own)) {
+    return;
+  }
   // Any page of the scope is the app: hash routes never reach the server.
   const key = request.mode === "navigate" ? "./index.html" : request;
   event.respondWith(

@@ -22,6 +22,8 @@ pub fn App() -> Html {
 
     let view = match &route {
         Route::Inject => html! { <InjectPage /> },
+        // The cluster is its own bundle (cluster/), so that #/inject loads none of it.
+        Route::Cluster => html! { <crate::components::cluster_page::ClusterRedirect /> },
         Route::DebugPanic => html! { <Panics /> },
         Route::NotFound(path) => html! {
             <section class="not-found">
@@ -41,6 +43,7 @@ pub fn App() -> Html {
                 </div>
                 <nav aria-label="Views">
                     <a href={Route::Inject.href()} aria-current={(route == Route::Inject).then_some("page")}>{"Inject"}</a>
+                    <a href={crate::components::cluster_page::CLUSTER_HREF}>{"Cluster"}</a>
                 </nav>
                 <ThemePicker />
             </header>

@@ -6,8 +6,9 @@ import { launch, run, ROOT } from "./harness.mjs";
 import { serve } from "../../scripts/serve.mjs";
 import "./inject.test.mjs";
 import "./offline.test.mjs";
+import "./cluster.test.mjs";
 
-for (const needed of ["dist/index.html", "dist/meshsim-inject.html", process.env.MESHSIM_CLI || "target/release/meshsim"]) {
+for (const needed of ["dist/index.html", "dist/cluster/index.html", "dist/meshsim-inject.html", process.env.MESHSIM_CLI || "target/release/meshsim"]) {
   if (!existsSync(join(ROOT, needed)) && !existsSync(needed)) {
     console.error(`e2e: ${needed} is missing (make test-e2e builds it)`);
     process.exit(1);

@@ -1,0 +1,81 @@
+// The simulated cluster's page (cluster/): the workshop's Exercise 6 typed into the terminal must
+// print exactly what `meshsim shell --echo` prints for the same commands and seed.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { test, assert, assertSameText, ROOT, RESULTS } from "./harness.mjs";
+
+const EXERCISE_6 = [
+  "kubectl label namespace default istio-injection=enabled",
+  "kubectl get namespace -L istio-injection",
+  "kubectl apply -f kubernetes/",
+  "sleep 120",
+  "kubectl get pods",
+  "kubectl get deployment",
+  "kubectl describe pods helloworld-service-v1",
+];
+
+function cliTranscript(lines, seed) {
+  const cli = process.env.MESHSIM_CLI || join(ROOT, "target/release/meshsim");
+  const run = spawnSync(cli, ["shell", "--seed", String(seed), "--echo"], { input: lines.join("\n") + "\n", encoding: "utf8" });
+  assert(run.status === 0, `meshsim shell failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+async function typeLines(page, lines) {
+  const input = page.getByTestId("terminal-input");
+  for (const line of lines) {
+    await input.fill(line);
+    await input.press("Enter");
+  }
+}
+
+async function terminalText(page) {
+  const text = await page.getByTestId("terminal-output").textContent();
+  // The first lines are the page's greeting; the transcript starts at the first prompt.
+  return text.slice(text.indexOf("$ "));
+}
+
+test("cluster: Exercise 6 in the terminal matches meshsim shell", async ({ newPage, baseUrl }) => {
+  const page = await newPage();
+  await page.goto(baseUrl + "cluster/?seed=1&paused=1#/cluster");
+  await page.getByTestId("terminal-input").waitFor();
+  const started = Date.now();
+  await typeLines(page, EXERCISE_6);
+  const perCommand = (Date.now() - started) / EXERCISE_6.length;
+  const text = await terminalText(page);
+  assertSameText(text, cliTranscript(EXERCISE_6, 1), "terminal vs meshsim shell");
+  assert((text.match(/2\/2 +Running/g) || []).length === 5, "five pods 2/2 Running");
+  assert(text.includes("Init Containers:") && text.includes("istio-init:") && text.includes("istio-proxy:"), "describe shows the injected containers");
+  const panel = await page.getByTestId("pods-panel").textContent();
+  assert(panel.includes("istio-init") && panel.includes("istio-proxy"), "the pods panel draws init containers and sidecars");
+  await page.screenshot({ path: join(RESULTS, "cluster.png"), fullPage: true });
+  console.log(`     (${perCommand.toFixed(1)} ms per typed command, including Playwright)`);
+  assert(page.errors.length === 0, `page errors: ${page.errors.join("; ")}`);
+});
+
+test("cluster: a watch prints as virtual time passes and Ctrl-C ends it", async ({ newPage, baseUrl }) => {
+  const page = await newPage();
+  await page.goto(baseUrl + "cluster/?seed=2&speed=100#/cluster");
+  await typeLines(page, ["kubectl apply -f kubernetes/mysql-deployment.yaml", "kubectl get pods -w"]);
+  await page.waitForFunction(() => document.querySelector("[data-testid=terminal-output]").textContent.includes("Running"), null, { timeout: 15000 });
+  const input = page.getByTestId("terminal-input");
+  await input.press("Control+c");
+  const text = await page.getByTestId("terminal-output").textContent();
+  assert(text.includes("ContainerCreating") || text.includes("Pending"), "the watch showed the pod before it ran");
+  assert(text.includes("^C"), "Ctrl-C is echoed");
+  assert(page.errors.length === 0, `page errors: ${page.errors.join("; ")}`);
+});
+
+test("cluster: history, Tab completion and the speed control", async ({ newPage, baseUrl }) => {
+  const page = await newPage();
+  await page.goto(baseUrl + "cluster/?seed=3&paused=1#/cluster");
+  const input = page.getByTestId("terminal-input");
+  await typeLines(page, ["kubectl version"]);
+  await input.press("ArrowUp");
+  assert((await input.inputValue()) === "kubectl version", "ArrowUp recalls the last command");
+  await input.fill("kubectl desc");
+  await input.press("Tab");
+  assert((await input.inputValue()) === "kubectl describe ", `Tab completes a command (got ${await input.inputValue()})`);
+  await page.getByTestId("time-speed").selectOption("100");
+  assert((await page.getByTestId("time-speed").inputValue()) === "100", "the speed control is set");
+});
