@@ -146,7 +146,8 @@ fn parse_operand(t: &str) -> Result<Arg, TmplError> {
 }
 
 fn unquote(t: &str) -> String {
-    let inner = &t[1..t.len().saturating_sub(1).max(1)];
+    let inner = t.strip_prefix('"').unwrap_or(t);
+    let inner = inner.strip_suffix('"').unwrap_or(inner);
     let mut out = String::new();
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
