@@ -101,7 +101,7 @@ pub fn canonical(s: &str) -> Option<String> {
     }
     let sign = if negative { "-" } else { "" };
     // Strip trailing zeros into the exponent.
-    while mantissa % 10 == 0 {
+    while mantissa.is_multiple_of(10) {
         mantissa /= 10;
         exp10 += 1;
     }

@@ -25,7 +25,7 @@ pub fn format_g(f: f64) -> String {
     let sign = if f < 0.0 { "-" } else { "" };
     let exp = dp - 1;
     // strconv/ftoa.go: with the shortest precision, %e is used when exp < -4 || exp >= 6.
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         // %e form: d.ddde±XX with at least two exponent digits.
         let mut m = String::from(&digits[..1]);
         if digits.len() > 1 {
