@@ -451,7 +451,7 @@ impl Cluster {
                 }
             }
         }
-        addresses.sort_by(|a, b| ip_sort_key(&a.ip).cmp(&ip_sort_key(&b.ip)));
+        addresses.sort_by_key(|a| ip_sort_key(&a.ip));
         let Some(ep) = self.endpoints.get_mut(key) else { return };
         if ep.addresses != addresses || (!ports.is_empty() && ep.ports != ports) {
             ep.addresses = addresses;

@@ -706,8 +706,8 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         };
         let ns = self.namespace_of(&p);
         let files = p.all("filename");
-        if create && files.is_empty() {
-            if p.positional.first().map(String::as_str) == Some("namespace") || p.positional.first().map(String::as_str) == Some("ns") {
+        if create && files.is_empty() && matches!(p.positional.first().map(String::as_str), Some("namespace" | "ns")) {
+            {
                 let Some(name) = p.positional.get(1) else {
                     out.fail("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
                     return out;
@@ -721,7 +721,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             }
         }
         if files.is_empty() {
-            out.fail(&format!("error: must specify one of -f and -k\n\n{}", if create { "" } else { "" }).replace("\n\n", ""));
+            out.fail("error: must specify one of -f and -k");
             return out;
         }
         let dry = p.get("dry-run").is_some_and(|d| d != "none");
@@ -764,7 +764,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     out.line(&format!("{} {verb}", ref_name(kind, &name)));
                     self.api_round_trip(&mut out);
                 }
-                Err(e) => errors.push(api_error_text(&file, if create { "creating" } else { "creating" }, &e)),
+                Err(e) => errors.push(api_error_text(&file, "creating", &e)),
             }
         }
         for e in errors {
@@ -941,7 +941,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                             first.meta.name.clone()
                         }
                         None => {
-                            out.fail(&format!("error: timed out waiting for the condition"));
+                            out.fail("error: timed out waiting for the condition");
                             return out;
                         }
                     }
@@ -1160,7 +1160,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             None => None,
         };
         let Some((t, name)) = target else {
-            out.fail(&format!("error: required resource not specified"));
+            out.fail("error: required resource not specified");
             return out;
         };
         if Resource::parse(&t) != Some(Resource::Deployments) {

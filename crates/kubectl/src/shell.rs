@@ -253,9 +253,8 @@ impl Shell {
     /// Run the next cluster event and return what a running watch printed.
     pub fn step(&mut self) -> Output {
         let mut out = Output::default();
-        match self.next_event_time() {
-            Some(t) => self.advance_to(t, &mut out),
-            None => {}
+        if let Some(t) = self.next_event_time() {
+            self.advance_to(t, &mut out);
         }
         out
     }
