@@ -2,8 +2,15 @@
 //!
 //! Consecutive lines of the same kind are grouped into one [`Hunk`], so that the diff view
 //! needs a few dozen DOM nodes rather than one per line.
+//! A diff that takes longer than [`BUDGET`] is finished coarsely (bigger replaced blocks,
+//! still a correct diff): inputs with hundreds of identical lines would otherwise take seconds.
+
+use std::time::Duration;
 
 use similar::{Algorithm, ChangeTag, TextDiff};
+
+/// How long the diff may refine before it settles for a coarser result.
+pub const BUDGET: Duration = Duration::from_millis(40);
 
 /// What happened to a run of lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,7 +31,10 @@ pub struct Hunk {
 
 /// The line diff from `before` to `after`.
 pub fn lines(before: &str, after: &str) -> Vec<Hunk> {
-    let diff = TextDiff::configure().algorithm(Algorithm::Patience).diff_lines(before, after);
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Patience)
+        .timeout(BUDGET)
+        .diff_lines(before, after);
     let mut hunks: Vec<Hunk> = Vec::new();
     for change in diff.iter_all_changes() {
         let kind = match change.tag() {
@@ -75,6 +85,20 @@ mod tests {
             ]
         );
         assert_eq!(counts(&hunks), (2, 1));
+    }
+
+    #[wasm_bindgen_test]
+    fn a_pathological_diff_stays_within_its_budget_and_correct() {
+        // Thirty identical documents leave the patience diff no unique lines to anchor on.
+        let doc: String = (0..60).map(|i| format!("key{}: value\n", i % 7)).collect();
+        let before = vec![doc.as_str(); 30].join("---\n");
+        let after: String = before.lines().flat_map(|line| [line, "  added: x"]).map(|l| format!("{l}\n")).collect();
+        let started = web_time::Instant::now();
+        let hunks = lines(&before, &after);
+        assert!(started.elapsed() < BUDGET * 5, "took {:?}", started.elapsed());
+        let rebuilt = |skip: Change| hunks.iter().filter(|h| h.change != skip).map(|h| h.text.as_str()).collect::<String>();
+        assert_eq!(rebuilt(Change::Removed), after);
+        assert_eq!(rebuilt(Change::Added), before);
     }
 
     #[wasm_bindgen_test]

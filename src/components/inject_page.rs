@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::annotations::{self, TOGGLES};
 use crate::components::editor::{numbers, Editor};
 use crate::components::output_actions::OutputActions;
-use crate::diff::{self, Change, Hunk};
+use crate::diff::{self, Change};
 use crate::engine::{self, EngineError, Settings};
 use crate::explain::{self, Entry};
 use crate::samples::{self, SAMPLES};
@@ -27,10 +27,11 @@ pub const DEBOUNCE_MS: u32 = 120;
 /// An output that injected without error, with what the page derives from it.
 #[derive(Debug, PartialEq)]
 pub struct Good {
+    /// The input that gave this output (the diff view compares the two).
+    pub input: String,
     pub output: String,
     /// istioctl's warnings, each with the input line of the workload it names.
     pub warnings: Vec<Located>,
-    pub hunks: Vec<Hunk>,
     pub entries: Vec<Entry>,
 }
 
@@ -46,13 +47,13 @@ pub struct Shown {
 /// Runs the engine and derives the diff and the entries; on error, keeps `previous`.
 pub fn analyse(input: &str, settings: &Settings, previous: Option<Rc<Good>>, run: u64) -> Shown {
     let result = engine::inject(input, settings);
+    measure("inject-engine", "inject-start");
     match result.error {
         Some(error) => Shown { error: Some(error), good: previous, run },
         None => {
-            let hunks = diff::lines(input, &result.output);
             let entries = explain::entries(&result.output);
             let warnings = warnings::locate(input, &result.warnings);
-            let good = Good { output: result.output, warnings, hunks, entries };
+            let good = Good { input: input.to_owned(), output: result.output, warnings, entries };
             Shown { error: None, good: Some(Rc::new(good)), run }
         }
     }
@@ -82,6 +83,13 @@ fn initial_settings() -> Settings {
 fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
         let _ = performance.mark(name);
+    }
+}
+
+/// Records a `performance.measure` from the mark `start` to now (read by `make perf`).
+fn measure(name: &str, start: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.measure_with_start_mark(name, start);
     }
 }
 
@@ -342,10 +350,13 @@ pub fn InjectPage() -> Html {
                     <p class="stale" role="status">{"The input has an error: this is the last output that worked."}</p>
                 }
                 <div id="panel-output" role="tabpanel" aria-labelledby="tab-output" hidden={*tab != Tab::Output} class="code-view">
-                    { output_view(good.as_deref(), *highlight, output_mark) }
+                    <OutputView good={good.clone()} highlight={*highlight} mark_ref={output_mark} />
                 </div>
                 <div id="panel-diff" role="tabpanel" aria-labelledby="tab-diff" hidden={*tab != Tab::Diff} class="code-view">
-                    { diff_view(good.as_deref()) }
+                    // The diff is computed only while it is shown: typing does not pay for it.
+                    if *tab == Tab::Diff {
+                        if let Some(good) = good.clone() { <DiffView {good} /> }
+                    }
                 </div>
             </section>
 
@@ -456,17 +467,38 @@ fn tab_button(this: Tab, current: Tab, id: &'static str, panel: &'static str, la
     }
 }
 
-fn output_view(good: Option<&Good>, highlight: Option<(usize, usize)>, mark_ref: NodeRef) -> Html {
-    let output = good.map(|good| good.output.as_str()).unwrap_or("");
+#[derive(Properties)]
+struct OutputProps {
+    good: Option<Rc<Good>>,
+    highlight: Option<(usize, usize)>,
+    mark_ref: NodeRef,
+}
+
+impl PartialEq for OutputProps {
+    // By identity: typing re-renders the page, but the output only changes with a new run.
+    fn eq(&self, other: &Self) -> bool {
+        let same_good = match (&self.good, &other.good) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same_good && self.highlight == other.highlight && self.mark_ref == other.mark_ref
+    }
+}
+
+/// The injected YAML with line numbers; the lines of the chosen entry are marked.
+#[function_component]
+fn OutputView(props: &OutputProps) -> Html {
+    let output = props.good.as_ref().map(|good| good.output.as_str()).unwrap_or("");
     let count = output.lines().count().max(1);
     let (gutter, _, _) = numbers(count, None);
-    let (before, marked, after) = split_lines(output, highlight);
+    let (before, marked, after) = split_lines(output, props.highlight);
     html! {
         <div class="code-scroll">
             <pre class="gutter" aria-hidden="true">{gutter}</pre>
             <pre class="code output" data-testid="inject-output" tabindex="0" aria-label="Injected YAML">
                 {before}
-                if let Some(marked) = marked { <mark class="linked" ref={mark_ref}>{marked}</mark> }
+                if let Some(marked) = marked { <mark class="linked" ref={props.mark_ref.clone()}>{marked}</mark> }
                 {after}
             </pre>
         </div>
@@ -487,14 +519,41 @@ fn split_lines(text: &str, range: Option<(usize, usize)>) -> (&str, Option<&str>
     (&text[..start], Some(&text[start..end]), &text[end..])
 }
 
-fn diff_view(good: Option<&Good>) -> Html {
-    let Some(good) = good else { return html! { <pre class="code diff" data-testid="inject-diff"></pre> } };
-    let (added, removed) = diff::counts(&good.hunks);
+#[derive(Properties)]
+struct DiffProps {
+    good: Rc<Good>,
+}
+
+impl PartialEq for DiffProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.good, &other.good)
+    }
+}
+
+/// The same output, compared by identity (a cheap dependency for `use_memo`).
+struct Same(Rc<Good>);
+
+impl PartialEq for Same {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The line diff of the input and the output, every added line marked `+`, every removed `-`.
+#[function_component]
+fn DiffView(props: &DiffProps) -> Html {
+    let hunks = use_memo(Same(props.good.clone()), |same| {
+        mark("inject-diff-start");
+        let hunks = diff::lines(&same.0.input, &same.0.output);
+        measure("inject-diff", "inject-diff-start");
+        hunks
+    });
+    let (added, removed) = diff::counts(&hunks);
     html! {
         <>
             <p class="diff-summary">{format!("{added} lines added or changed, {removed} lines removed or rewritten")}</p>
             <pre class="code diff" data-testid="inject-diff" tabindex="0" aria-label="Diff of your manifest and the injected YAML">
-                { for good.hunks.iter().map(|hunk| {
+                { for hunks.iter().map(|hunk| {
                     let (class, sign) = match hunk.change {
                         Change::Added => ("diff-added", "+ "),
                         Change::Removed => ("diff-removed", "- "),
