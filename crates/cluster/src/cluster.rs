@@ -679,10 +679,21 @@ impl Cluster {
             }
             Kind::Service => {
                 let s = self.services.remove(&key).ok_or_else(not_found)?;
-                self.changed_deleted(Kind::Service, &key, Object::Service(Box::new(s)));
-                if let Some(e) = self.endpoints.remove(&key) {
-                    let _ = e;
+                self.changed_deleted(Kind::Service, &key, Object::Service(Box::new(s.clone())));
+                let endpoints = self.endpoints.remove(&key);
+                if endpoints.is_some() {
                     self.changed(Kind::Endpoints, &key);
+                }
+                if key.0 == "default" && key.1 == "kubernetes" {
+                    // The API server recreates its own Service at once, with the same address.
+                    let mut s = s;
+                    s.meta = self.new_meta(ObjectMeta { name: s.meta.name.clone(), namespace: s.meta.namespace.clone(), labels: s.meta.labels.clone(), ..ObjectMeta::default() });
+                    self.services.insert(key.clone(), s);
+                    if let Some(mut e) = endpoints {
+                        e.meta = self.new_meta(ObjectMeta { name: e.meta.name.clone(), namespace: e.meta.namespace.clone(), labels: e.meta.labels.clone(), ..ObjectMeta::default() });
+                        self.endpoints.insert(key.clone(), e);
+                    }
+                    self.changed(Kind::Service, &key);
                 }
                 Ok(())
             }

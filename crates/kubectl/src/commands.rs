@@ -158,7 +158,7 @@ impl Shell {
                             }
                             let names: Vec<&str> = entries.iter().map(|e| e.trim_end_matches('/')).collect();
                             if !names.is_empty() {
-                                out.line(&names.join("  "));
+                                out.push(&ls_columns(&names, 80));
                             }
                         }
                         Err(_) => out.fail(&format!("ls: cannot access '{p}': No such file or directory")),
@@ -338,4 +338,33 @@ fn filter(stage: &[String], text: &str) -> String {
         Some("wc") => format!("{}\n", text.lines().count()),
         Some(other) => format!("bash: {other}: command not found\n"),
     }
+}
+
+/// GNU `ls -C` layout: column-major, two spaces between columns, as few rows as fit `width`.
+pub fn ls_columns(names: &[&str], width: usize) -> String {
+    let n = names.len();
+    for rows in 1..=n {
+        let cols = n.div_ceil(rows);
+        let widths: Vec<usize> = (0..cols)
+            .map(|c| names[c * rows..((c + 1) * rows).min(n)].iter().map(|s| s.chars().count()).max().unwrap_or(0))
+            .collect();
+        let total: usize = widths.iter().sum::<usize>() + 2 * (cols - 1);
+        if total <= width || rows == n {
+            let mut out = String::new();
+            for r in 0..rows {
+                let mut line = String::new();
+                for (c, w) in widths.iter().enumerate() {
+                    let Some(name) = names.get(c * rows + r) else { continue };
+                    line.push_str(name);
+                    if c + 1 < cols && c * rows + r + rows < n {
+                        line.push_str(&" ".repeat(w - name.chars().count() + 2));
+                    }
+                }
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+            return out;
+        }
+    }
+    String::new()
 }

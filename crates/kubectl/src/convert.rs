@@ -18,6 +18,44 @@ pub enum DecodeError {
     /// A field the API server rejects.
     #[error("{0}")]
     Invalid(String),
+    /// A field of the wrong JSON type (the API server cannot decode the object).
+    #[error("{0}")]
+    BadRequest(String),
+}
+
+fn type_error(kind: &str, version: &str, go_field: &str, path: &str, want: &str, got: &Value) -> DecodeError {
+    let version = version.rsplit('/').next().unwrap_or(version);
+    DecodeError::BadRequest(format!(
+        "{kind} in version \"{version}\" cannot be handled as a {kind}: json: cannot unmarshal {} into Go struct field {go_field}.{path} of type {want}",
+        got.json_type_name()
+    ))
+}
+
+/// The few type checks that matter for hand-written manifests.
+fn check_types(v: &Value, kind: &str, version: &str) -> Result<(), DecodeError> {
+    if let Some(r) = v.get_path(&["spec", "replicas"]) {
+        if !matches!(r, Value::Int(_) | Value::Null) {
+            return Err(type_error(kind, version, &format!("{kind}Spec"), "spec.replicas", "int32", r));
+        }
+    }
+    for path in [&["metadata", "labels"][..], &["spec", "template", "metadata", "labels"][..], &["metadata", "annotations"][..]] {
+        if let Some(Value::Map(m)) = v.get_path(path) {
+            for val in m.values() {
+                if !matches!(val, Value::String(_)) {
+                    let field = path.join(".");
+                    return Err(type_error(kind, version, "ObjectMeta", &field, "string", val));
+                }
+            }
+        }
+    }
+    for path in [&["spec", "containers"][..], &["spec", "template", "spec", "containers"][..]] {
+        if let Some(c) = v.get_path(path) {
+            if !matches!(c, Value::Seq(_)) {
+                return Err(type_error(kind, version, "PodSpec", &path.join("."), "[]v1.Container", c));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn s(v: Option<&Value>) -> String {
@@ -328,6 +366,7 @@ pub fn decode(v: &Value, default_ns: &str) -> Result<Object, DecodeError> {
     if !served(&kind, &version) {
         return Err(DecodeError::NoMatch { kind, version });
     }
+    check_types(v, &kind, &version)?;
     let namespaced = kind != "Namespace";
     let meta = meta(v, default_ns, namespaced);
     let spec = v.get("spec");

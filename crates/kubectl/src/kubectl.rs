@@ -51,6 +51,7 @@ fn decode_error_text(file: &str, doc: &Value, e: &DecodeError) -> String {
             format!("error: resource mapping not found for name: \"{name}\" namespace: \"{ns}\" from \"{file}\": {e}\nensure CRDs are installed first")
         }
         DecodeError::Invalid(m) => m.clone(),
+        DecodeError::BadRequest(m) => format!("Error from server (BadRequest): error when creating \"{file}\": {m}"),
     }
 }
 
@@ -128,8 +129,13 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 out.fail(&format!("error: \"kubectl {sub}\" is not available in this simulated cluster (see 'help')"));
                 out
             }
-            other if other.starts_with('-') => {
+            other if other.starts_with("--") => {
                 out.fail(&format!("error: unknown flag: {other}\nSee 'kubectl --help' for usage."));
+                out
+            }
+            other if other.starts_with('-') => {
+                let c = other.chars().nth(1).unwrap_or('-');
+                out.fail(&format!("error: unknown shorthand flag: '{c}' in {other}\nSee 'kubectl --help' for usage."));
                 out
             }
             other => {
@@ -355,6 +361,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         let mut names: Vec<String> = Vec::new();
         let first = &p.positional[0];
         let typed_names = p.positional.iter().all(|a| a.contains('/'));
+        if p.positional.iter().any(|a| a.contains('/') && (a.starts_with('/') || a.ends_with('/'))) {
+            out.fail("error: arguments in resource/name form must have a single resource and name");
+            return out;
+        }
         if typed_names {
             for a in &p.positional {
                 let (t, n) = a.split_once('/').expect("checked above");
@@ -726,6 +736,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         }
         let dry = p.get("dry-run").is_some_and(|d| d != "none");
         let docs = self.read_manifests(&files, &stdin, &mut out);
+        if docs.is_empty() && out.exit_code == 0 {
+            out.fail(&format!("error: no objects passed to {}", if create { "create" } else { "apply" }));
+            return out;
+        }
         let mut errors = Vec::new();
         for (file, doc) in docs {
             let obj = match decode(&doc, &ns) {

@@ -118,3 +118,101 @@ fn every_command_answers_well_within_a_frame() {
     sh.run("kubectl scale deployment redis --replicas=1");
     assert_eq!(sh.now() - before, 40 * MS);
 }
+
+#[test]
+fn bad_input_gets_an_error_never_a_panic() {
+    let mut sh = Shell::batch(1);
+    sh.write_file("empty.yaml", "");
+    sh.write_file("list.yaml", "- a\n- b\n");
+    sh.write_file("scalar.yaml", "hello\n");
+    sh.write_file("deep.yaml", &"[".repeat(5000));
+    sh.write_file("noname.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n");
+    sh.write_file("weird.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n  replicas: many\n  selector: 7\n  template: []\n");
+    sh.write_file("badsel.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\nspec:\n  selector:\n    matchLabels:\n      app: x\n  template:\n    metadata:\n      labels:\n        app: y\n    spec:\n      containers:\n      - name: c\n        image: nginx\n");
+    let lines = [
+        "kubectl get pods/",
+        "kubectl get /x",
+        "kubectl describe",
+        "kubectl describe pods/",
+        "kubectl logs pod/",
+        "kubectl logs",
+        "kubectl scale",
+        "kubectl scale deployment x --replicas=-3",
+        "kubectl rollout",
+        "kubectl rollout status",
+        "kubectl rollout status deployment",
+        "kubectl label",
+        "kubectl label pods",
+        "kubectl label namespace default",
+        "kubectl label namespace default =x",
+        "kubectl annotate namespace default a",
+        "sleep -1",
+        "sleep x",
+        "sleep",
+        "kubectl get pods -o",
+        "kubectl get pods -o bogus",
+        "kubectl get pods -L",
+        "kubectl get pods -l '!!'",
+        "kubectl get pods -l 'a in (b)'",
+        "kubectl get pods,bogus",
+        "kubectl get all -w",
+        "kubectl get pods,svc -w",
+        "cat",
+        "cat kubernetes",
+        "cat nothere",
+        "watch",
+        "kubectl apply -f",
+        "kubectl apply",
+        "kubectl apply -f empty.yaml",
+        "kubectl apply -f list.yaml",
+        "kubectl apply -f scalar.yaml",
+        "kubectl apply -f deep.yaml",
+        "kubectl apply -f noname.yaml",
+        "kubectl apply -f weird.yaml",
+        "kubectl apply -f badsel.yaml",
+        "kubectl apply -f kubernetes/ -n nonexistent",
+        "kubectl create -f kubernetes/redis-service.yaml",
+        "kubectl create -f kubernetes/redis-service.yaml",
+        "kubectl create namespace",
+        "kubectl create namespace default",
+        "kubectl delete",
+        "kubectl delete pods",
+        "kubectl delete namespace default",
+        "kubectl delete -f nothere.yaml",
+        "'unterminated",
+        "\"also",
+        "kubectl get pods -n",
+        "kubectl -x",
+        "kubectl",
+        "istioctl",
+        "istioctl kube-inject",
+        "istioctl kube-inject -f",
+        "istioctl kube-inject -f deep.yaml",
+        "istioctl kube-inject -f scalar.yaml",
+        "istioctl bogus",
+        "ls nothere",
+        "cat > ",
+        "kubectl get pods > ",
+        "| grep x",
+        "kubectl get pods | bogus",
+        "kubectl logs x -c",
+        "kubectl get pods --request-timeout=bogus -w",
+        "kubectl get pods -o jsonpath={.items[",
+        "kubectl get endpointslices",
+        "kubectl describe rs",
+        "kubectl delete all --all",
+        "kubectl get pods",
+    ];
+    for l in lines {
+        let out = sh.run(l);
+        assert!(!sh.watching(), "{l} left a watch running");
+        let _ = out;
+    }
+    // A here-document that never ends is dropped by Ctrl-C.
+    sh.run("kubectl apply -f - <<EOF");
+    assert!(sh.in_heredoc());
+    sh.run("garbage: [");
+    sh.interrupt();
+    assert!(!sh.in_heredoc());
+    assert_eq!(sh.run("kubectl get bogus").text, "error: the server doesn't have a resource type \"bogus\"\n");
+}
