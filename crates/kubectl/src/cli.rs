@@ -15,6 +15,15 @@ and prints what the page's terminal prints. --echo prints each command after a
 
 /// Entry point for `meshsim shell ARGS...`; returns the process exit code.
 pub fn shell_main(args: &[String]) -> i32 {
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    run_session(args, stdin.lock(), &mut out, interactive)
+}
+
+/// The session behind [`shell_main`], over any input and output (tests feed it text).
+pub fn run_session(args: &[String], input: impl BufRead, out: &mut impl Write, interactive: bool) -> i32 {
     let mut seed = 1u64;
     let mut echo = false;
     let mut native = false;
@@ -39,7 +48,7 @@ pub fn shell_main(args: &[String]) -> i32 {
             "--echo" => echo = true,
             "--native-sidecars" => native = true,
             "-h" | "--help" => {
-                print!("{USAGE}");
+                let _ = write!(out, "{USAGE}");
                 return 0;
             }
             other => {
@@ -51,29 +60,25 @@ pub fn shell_main(args: &[String]) -> i32 {
     }
     let mut shell = Shell::batch(seed);
     shell.cluster_mut().set_native_sidecars(native);
-    let stdin = std::io::stdin();
-    let interactive = stdin.is_terminal();
-    let stdout = std::io::stdout();
     let mut last = 0;
-    let mut lines = stdin.lock().lines();
+    let mut lines = input.lines();
     loop {
+        let prompt = if shell.in_heredoc() { "> " } else { "$ " };
         if interactive {
-            let prompt = if shell.in_heredoc() { "> " } else { "$ " };
-            print!("{prompt}");
-            let _ = stdout.lock().flush();
+            let _ = write!(out, "{prompt}");
+            let _ = out.flush();
         }
         let Some(Ok(line)) = lines.next() else { break };
         if echo {
-            let prompt = if shell.in_heredoc() { "> " } else { "$ " };
-            println!("{prompt}{line}");
+            let _ = writeln!(out, "{prompt}{line}");
         }
-        let out = shell.run(&line);
-        let mut lock = stdout.lock();
-        if out.clear && interactive {
-            let _ = write!(lock, "\x1b[2J\x1b[H");
+        let o = shell.run(&line);
+        if o.clear && interactive {
+            let _ = write!(out, "\x1b[2J\x1b[H");
         }
-        let _ = write!(lock, "{}", out.text);
-        last = out.exit_code;
+        let _ = write!(out, "{}", o.text);
+        last = o.exit_code;
     }
+    let _ = out.flush();
     last
 }

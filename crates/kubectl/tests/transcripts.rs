@@ -101,3 +101,25 @@ fn another_seed_gives_other_names() {
     let b = replay(&format!("# seed: 2\n{cmds}"));
     assert_ne!(a.lines().last(), b.lines().last());
 }
+
+/// `meshsim shell --echo` prints exactly the transcript the page's session produces.
+#[test]
+fn the_cli_prints_the_transcripts() {
+    for p in transcripts() {
+        let text = std::fs::read_to_string(&p).unwrap();
+        if text.lines().any(|l| l == "# native-sidecars: true" || l.starts_with("# seed: ")) {
+            continue;
+        }
+        let input: String = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("$ ").or_else(|| l.strip_prefix("> ")).or(if l == ">" { Some("") } else { None }))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let mut out = Vec::new();
+        let code = meshsim_kubectl::cli::run_session(&["--echo".to_string()], input.as_bytes(), &mut out, false);
+        let header: String = text.lines().take_while(|l| l.starts_with('#')).map(|l| format!("{l}\n")).collect();
+        let got = format!("{header}{}", String::from_utf8(out).unwrap());
+        assert_eq!(got, text, "{}", p.display());
+        let _ = code;
+    }
+}
