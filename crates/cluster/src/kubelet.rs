@@ -749,6 +749,25 @@ impl Cluster {
         if !self.pod_ok(key, uid) {
             return;
         }
+        // Every container has stopped (a JVM answers SIGTERM with exit code 143).
+        let now = self.now;
+        let p = self.pods.get_mut(key).expect("pod exists");
+        let java: Vec<bool> = p.runtime.main.iter().map(|r| r.behaviour.is_java()).collect();
+        for (i, st) in p.status.statuses.iter_mut().enumerate().chain(p.status.init_statuses.iter_mut().enumerate().map(|(i, s)| (usize::MAX - i, s))) {
+            if let ContainerState::Running { started } = st.state {
+                let code = if java.get(i).copied().unwrap_or(false) { 143 } else { 0 };
+                st.state = ContainerState::Terminated(Terminated {
+                    reason: if code == 0 { "Completed".into() } else { "Error".into() },
+                    exit_code: code,
+                    started,
+                    finished: now,
+                    container_id: st.container_id.clone(),
+                });
+                st.ready = false;
+                st.started = false;
+            }
+        }
+        self.changed(Kind::Pod, key);
         self.remove_pod(key);
     }
 

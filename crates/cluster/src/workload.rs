@@ -67,6 +67,11 @@ impl Behaviour {
         }
     }
 
+    /// Whether the program is a JVM (exits 143 on SIGTERM).
+    pub fn is_java(self) -> bool {
+        self.spring_app().is_some()
+    }
+
     fn spring_app(self) -> Option<&'static str> {
         match self {
             Behaviour::HelloWorld => Some("c.example.helloworld.Application"),
