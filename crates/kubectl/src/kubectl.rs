@@ -996,6 +996,27 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             return out;
         }
         match self.cluster.logs(&ns, &pod_name, &container, p.has("previous")) {
+            Ok(text) if p.has("follow") && !p.has("previous") => {
+                out.push(&text);
+                let deadline = p
+                    .get("request-timeout")
+                    .and_then(parse_duration)
+                    .map(|d| self.now() + d)
+                    .or_else(|| if self.batch { Some(self.now() + self.default_watch_timeout) } else { None });
+                self.cluster.take_changes();
+                self.watch = Some(Watch::Logs(crate::shell::LogFollow {
+                    namespace: ns.clone(),
+                    pod: pod_name.clone(),
+                    container: container.clone(),
+                    printed: text.len(),
+                    deadline,
+                }));
+                if self.batch {
+                    let end = deadline.expect("batch watches have a deadline");
+                    self.advance_to(end, &mut out);
+                    self.watch = None;
+                }
+            }
             Ok(text) => {
                 let text = match p.get("tail").and_then(|t| t.parse::<usize>().ok()) {
                     Some(n) => {

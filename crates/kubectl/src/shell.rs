@@ -119,6 +119,18 @@ pub struct RepeatWatch {
 pub enum Watch {
     Get(Box<GetWatch>),
     Repeat(RepeatWatch),
+    Logs(LogFollow),
+}
+
+/// A running `kubectl logs -f`.
+#[derive(Clone, Debug)]
+pub struct LogFollow {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    /// Bytes of the current run's log already printed.
+    pub printed: usize,
+    pub deadline: Option<Nanos>,
 }
 
 #[derive(Clone, Debug)]
@@ -272,6 +284,7 @@ impl Shell {
             let deadline = match &self.watch {
                 Some(Watch::Get(g)) => g.deadline,
                 Some(Watch::Repeat(r)) => r.deadline,
+                Some(Watch::Logs(l)) => l.deadline,
                 None => None,
             };
             let repeat_at = match &self.watch {
@@ -308,8 +321,27 @@ impl Shell {
 
     fn flush_watch(&mut self, out: &mut Output) {
         let changes = self.cluster.take_changes();
-        if let Some(Watch::Get(_)) = &self.watch {
-            self.watch_rows(changes, out);
+        match &mut self.watch {
+            Some(Watch::Get(_)) => self.watch_rows(changes, out),
+            Some(Watch::Logs(f)) => match self.cluster.logs(&f.namespace, &f.pod, &f.container, false) {
+                Ok(text) => {
+                    let running = self.cluster.pod(&f.namespace, &f.pod).is_some_and(|p| {
+                        p.status.statuses.iter().chain(p.status.init_statuses.iter()).any(|s| s.name == f.container && s.is_running())
+                    });
+                    if text.len() >= f.printed {
+                        out.push(&text[f.printed..]);
+                        f.printed = text.len();
+                    }
+                    // The stream ends with the container (kubectl logs -f returns).
+                    if !running {
+                        self.watch = None;
+                    }
+                }
+                // The pod is gone: `kubectl logs -f` ends with the stream.
+                Err(_) if self.cluster.pod(&f.namespace, &f.pod).is_none() => self.watch = None,
+                Err(_) => {}
+            },
+            _ => {}
         }
     }
 

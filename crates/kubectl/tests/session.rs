@@ -216,3 +216,19 @@ fn bad_input_gets_an_error_never_a_panic() {
     assert!(!sh.in_heredoc());
     assert_eq!(sh.run("kubectl get bogus").text, "error: the server doesn't have a resource type \"bogus\"\n");
 }
+
+#[test]
+fn logs_follow_streams_until_the_container_exits() {
+    let mut sh = Shell::new(1);
+    sh.run("kubectl apply -f kubernetes/guestbook-deployment.yaml");
+    sh.advance(15 * SEC);
+    let first = sh.run("kubectl logs -f deployment/guestbook-service");
+    assert!(first.text.contains("Spring Boot"), "{}", first.text);
+    assert!(sh.watching());
+    let mut more = String::new();
+    for _ in 0..30 {
+        more.push_str(&sh.advance(SEC).text);
+    }
+    assert!(more.contains("Application run failed"), "{more}");
+    assert!(!sh.watching(), "the stream ends when the container exits");
+}
