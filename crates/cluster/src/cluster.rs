@@ -93,6 +93,8 @@ pub struct Cluster {
     pub(crate) deployments: BTreeMap<Key, Deployment>,
     pub(crate) replicasets: BTreeMap<Key, ReplicaSet>,
     pub(crate) pods: BTreeMap<Key, Pod>,
+    /// Pods by the uid of the ReplicaSet that owns them.
+    pub(crate) pods_by_owner: BTreeMap<String, BTreeSet<Key>>,
     pub(crate) services: BTreeMap<Key, Service>,
     pub(crate) endpoints: BTreeMap<Key, Endpoints>,
     pub(crate) configmaps: BTreeMap<Key, ConfigMap>,
@@ -123,6 +125,7 @@ impl Cluster {
             deployments: BTreeMap::new(),
             replicasets: BTreeMap::new(),
             pods: BTreeMap::new(),
+            pods_by_owner: BTreeMap::new(),
             services: BTreeMap::new(),
             endpoints: BTreeMap::new(),
             configmaps: BTreeMap::new(),

@@ -112,7 +112,11 @@ impl Cluster {
         pod.status.phase = "Pending".into();
         pod.meta = self.new_meta(pod.meta);
         pod.runtime.reset(&pod.spec);
+        pod.runtime.requests = crate::scheduler::pod_requests(&pod.spec);
         let key = (ns, pod.meta.name.clone());
+        if let Some(o) = &pod.meta.owner {
+            self.pods_by_owner.entry(o.uid.clone()).or_default().insert(key.clone());
+        }
         let uid = pod.meta.uid.clone();
         self.pods.insert(key.clone(), pod);
         self.changed(Kind::Pod, &key);
@@ -333,11 +337,11 @@ impl Cluster {
         let Some(rs) = self.replicasets.get(key) else { return };
         let uid = rs.meta.uid.clone();
         let want = rs.replicas;
-        let mut live: Vec<(Key, bool, bool, u64)> = self
-            .pods
-            .range((key.0.clone(), String::new())..)
-            .take_while(|(k, _)| k.0 == key.0)
-            .filter(|(_, p)| p.meta.owner.as_ref().is_some_and(|o| o.uid == uid) && p.meta.deletion.is_none())
+        let owned: Vec<Key> = self.pods_by_owner.get(&uid).map(|s| s.iter().cloned().collect()).unwrap_or_default();
+        let mut live: Vec<(Key, bool, bool, u64)> = owned
+            .iter()
+            .filter_map(|k| self.pods.get(k).map(|p| (k, p)))
+            .filter(|(_, p)| p.meta.deletion.is_none())
             .map(|(k, p)| (k.clone(), !p.spec.node_name.is_empty(), is_ready(p), p.meta.creation))
             .collect();
         let have = live.len() as i64;
@@ -384,8 +388,9 @@ impl Cluster {
         }
         // Status counts every pod not being deleted.
         let (mut n, mut ready) = (0, 0);
-        for (_, p) in self.pods.range((key.0.clone(), String::new())..).take_while(|(k, _)| k.0 == key.0) {
-            if p.meta.owner.as_ref().is_some_and(|o| o.uid == uid) && p.meta.deletion.is_none() {
+        let owned: Vec<&Pod> = self.pods_by_owner.get(&uid).into_iter().flatten().filter_map(|k| self.pods.get(k)).collect();
+        for p in owned {
+            if p.meta.deletion.is_none() {
                 n += 1;
                 if is_ready(p) {
                     ready += 1;

@@ -61,6 +61,8 @@ pub struct ContainerRuntime {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodRuntime {
     pub(crate) node: usize,
+    /// CPU (millicores) and memory (bytes) requests, parsed once at admission.
+    pub(crate) requests: (i64, i64),
     pub(crate) injected: bool,
     pub(crate) started: bool,
     pub(crate) init: Vec<ContainerRuntime>,
@@ -778,6 +780,11 @@ impl Cluster {
         }
         self.pod_changed(key);
         let p = self.pods.remove(key).expect("pod exists");
+        if let Some(o) = &p.meta.owner {
+            if let Some(set) = self.pods_by_owner.get_mut(&o.uid) {
+                set.remove(key);
+            }
+        }
         self.used_ips.remove(&p.status.pod_ip);
         let was_scheduled = !p.spec.node_name.is_empty();
         self.changed_deleted(Kind::Pod, key, Object::Pod(Box::new(p)));

@@ -37,7 +37,7 @@ impl Cluster {
             }
             let i = p.runtime.node;
             if i < usage.len() {
-                let (c, m) = pod_requests(&p.spec);
+                let (c, m) = p.runtime.requests;
                 usage[i].0 += c;
                 usage[i].1 += m;
                 usage[i].2 += 1;
@@ -57,7 +57,7 @@ impl Cluster {
         if pod.meta.uid != uid || !pod.spec.node_name.is_empty() || pod.meta.deletion.is_some() {
             return;
         }
-        let (cpu, mem) = pod_requests(&pod.spec);
+        let (cpu, mem) = pod.runtime.requests;
         let mut best: Option<(i64, usize)> = None;
         let (mut short_cpu, mut short_mem, mut full) = (0, 0, 0);
         for (i, n) in self.nodes.iter().enumerate() {
