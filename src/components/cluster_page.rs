@@ -35,6 +35,8 @@ fn url_params() -> (u64, u64, bool) {
 
 struct Term {
     text: String,
+    /// Milliseconds the last command took in the shell (shown to tests as `data-run-ms`).
+    last_run_ms: f64,
     history: Vec<String>,
     /// Position while browsing history with ↑/↓ (`history.len()` = the new line).
     cursor: usize,
@@ -63,6 +65,17 @@ fn virtual_clock(ns: u64) -> String {
     format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
 }
 
+/// Commands run once in a throwaway session right after the page appears, so that the browser has
+/// compiled the simulation and the injector to optimised code before the learner's first command.
+const WARM_UP: [&str; 6] = [
+    "kubectl label namespace default istio-injection=enabled",
+    "kubectl apply -f kubernetes/",
+    "sleep 120",
+    "kubectl get pods -o wide",
+    "kubectl describe pods helloworld-service-v1",
+    "kubectl logs deploy/guestbook-service -c istio-proxy",
+];
+
 /// The `#/cluster` view.
 #[function_component]
 pub fn ClusterPage() -> Html {
@@ -74,6 +87,7 @@ pub fn ClusterPage() -> Html {
         ),
         history: Vec::new(),
         cursor: 0,
+        last_run_ms: 0.0,
     });
     let input = use_state(String::new);
     let playing = use_state(|| !start_paused);
@@ -81,6 +95,25 @@ pub fn ClusterPage() -> Html {
     let redraw = use_force_update();
     let output_ref = use_node_ref();
     let input_ref = use_node_ref();
+    let warm = use_state(|| false);
+
+    // Warm the code paths up (see WARM_UP) once the first frame is on screen.
+    {
+        let warm = warm.clone();
+        use_effect_with((), move |_| {
+            let timer = gloo::timers::callback::Timeout::new(30, move || {
+                let mut scratch = Shell::new(seed.wrapping_add(1));
+                for _ in 0..2 {
+                    for line in WARM_UP {
+                        let _ = scratch.run(line);
+                    }
+                    scratch = Shell::new(seed.wrapping_add(2));
+                }
+                warm.set(true);
+            });
+            move || drop(timer)
+        });
+    }
 
     // Virtual time moves while playing; a running watch prints as it goes.
     {
@@ -114,8 +147,11 @@ pub fn ClusterPage() -> Html {
         move |line: String| {
             let mut sh = shell.borrow_mut();
             let prompt = if sh.in_heredoc() { "> " } else { "$ " };
+            let performance = web_sys::window().and_then(|w| w.performance());
+            let started = performance.as_ref().map(|p| p.now()).unwrap_or(0.0);
             let out = sh.run(&line);
             let mut t = term.borrow_mut();
+            t.last_run_ms = performance.as_ref().map(|p| p.now() - started).unwrap_or(0.0);
             t.append(&format!("{prompt}{line}\n"));
             t.show(&out);
             if !line.trim().is_empty() && prompt == "$ " {
@@ -223,7 +259,7 @@ pub fn ClusterPage() -> Html {
     drop(sh);
 
     html! {
-        <section class="cluster" aria-label="Simulated cluster">
+        <section class="cluster" aria-label="Simulated cluster" data-warm={warm.to_string()}>
             <div class="cluster-controls" role="toolbar" aria-label="Virtual time">
                 <button type="button" onclick={toggle} data-testid="time-play" aria-pressed={(!*playing).to_string()}>
                     { if *playing { "Pause" } else { "Play" } }
@@ -239,7 +275,8 @@ pub fn ClusterPage() -> Html {
             </div>
             <div class="cluster-body">
                 <div class="terminal" onclick={focus_input}>
-                    <pre ref={output_ref} data-testid="terminal-output" aria-live="polite">{term.borrow().text.clone()}</pre>
+                    <pre ref={output_ref} data-testid="terminal-output" aria-live="polite"
+                        data-run-ms={format!("{:.2}", term.borrow().last_run_ms)}>{term.borrow().text.clone()}</pre>
                     <div class="terminal-line">
                         <span class="prompt" aria-hidden="true">{prompt}</span>
                         <input ref={input_ref} type="text" value={(*input).clone()} {oninput} {onkeydown}

@@ -129,14 +129,17 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
 }
 
 impl Config {
-    /// Istio 1.30.3 defaults.
+    /// Istio 1.30.3 defaults (parsed once).
     pub fn defaults() -> Config {
-        Config {
-            values: meshsim_yaml::load(DEFAULT_VALUES).expect("built-in values parse"),
-            mesh: meshsim_yaml::load(DEFAULT_MESH).expect("built-in mesh config parses"),
-            proxy_config_set: Mapping::new(),
-            revision: String::new(),
-        }
+        static DEFAULTS: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
+        DEFAULTS
+            .get_or_init(|| Config {
+                values: meshsim_yaml::load(DEFAULT_VALUES).expect("built-in values parse"),
+                mesh: meshsim_yaml::load(DEFAULT_MESH).expect("built-in mesh config parses"),
+                proxy_config_set: Mapping::new(),
+                revision: String::new(),
+            })
+            .clone()
     }
 
     /// Applies an IstioOperator document.

@@ -188,6 +188,22 @@ pub fn config_from(opts: &Options) -> Result<Config, InjectError> {
     Ok(cfg)
 }
 
+/// Injects one object that is already a [`meshsim_yaml::Value`] (a Pod, Deployment, List, …), as
+/// kube-inject would for a document holding it; returns the object as istioctl prints it and the
+/// warnings. This skips the text round trip, for callers such as the simulated cluster's webhook.
+pub fn inject_value(obj: &meshsim_yaml::Value, cfg: &Config, native_sidecars: bool) -> Result<(meshsim_yaml::Value, Vec<String>), InjectError> {
+    let kind = obj.get("kind").and_then(meshsim_yaml::Value::as_str).unwrap_or("");
+    if !objects::RECOGNISED.contains(&kind) {
+        return Ok((obj.clone(), Vec::new()));
+    }
+    let mut warnings = Vec::new();
+    let out = objects::inject_object(obj, cfg, native_sidecars, &mut warnings).map_err(|e| match e {
+        objects::ObjError::Decode(message) => InjectError::Decode { message, document: 1, line: 1 },
+        objects::ObjError::Inject(message) => InjectError::Injection { message, document: 1, line: 1 },
+    })?;
+    Ok((out, warnings))
+}
+
 /// Runs `istioctl kube-inject` on `input`.
 pub fn inject(input: &str, opts: &Options) -> Result<Injected, Failure> {
     let fail = |output: String, error: InjectError| Failure { output, error };
