@@ -28,6 +28,8 @@ pub(crate) enum Action {
     Restart(Key, String, ContainerRef, u32),
     KillDone(Key, String),
     RetryPending,
+    PullFailed(Key, String, ContainerRef, u32),
+    PullBackOff(Key, String, ContainerRef, u32),
 }
 
 /// A change to an object, as a watch sees it.
@@ -266,6 +268,8 @@ impl Cluster {
             Action::Probe(key, uid, c, run, k) => self.probe(&key, &uid, c, run, k),
             Action::Restart(key, uid, c, run) => self.restart_container(&key, &uid, c, run),
             Action::KillDone(key, uid) => self.kill_done(&key, &uid),
+            Action::PullFailed(key, uid, c, run) => self.pull_failed(&key, &uid, c, run),
+            Action::PullBackOff(key, uid, c, run) => self.pull_back_off(&key, &uid, c, run),
             Action::RetryPending => {
                 self.pending.remove(&(3, (String::new(), String::new())));
                 self.schedule_pending();

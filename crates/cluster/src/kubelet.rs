@@ -33,6 +33,7 @@ pub(crate) enum Stage {
     Running,
     Exited,
     BackOff,
+    PullBackOff,
     Done,
 }
 
@@ -49,6 +50,7 @@ pub struct ContainerRuntime {
     pub(crate) live_fail: i64,
     pub(crate) startup_fail: i64,
     pub(crate) backoff: Nanos,
+    pub(crate) pull_backoff: Nanos,
     pub(crate) pull_requested: Nanos,
     pub(crate) pull_started: Nanos,
     pub(crate) pulled: bool,
@@ -272,6 +274,30 @@ impl Cluster {
         let pulled_at = self.node_images[node].get(&spec.image).copied();
         let present = pulled_at.is_some_and(|t| t <= now);
         let run = self.crt(key, c).run;
+        match image_problem(&spec.image) {
+            Some(ImageProblem::Invalid) => {
+                let msg = format!(
+                    "Failed to apply default image tag \"{0}\": couldn't parse image name \"{0}\": invalid reference format",
+                    spec.image
+                );
+                self.pod_event(key, Some(c), "Warning", "InspectFailed", &msg);
+                self.pod_event(key, Some(c), "Warning", "Failed", "Error: InvalidImageName");
+                self.crt(key, c).stage = Stage::PullBackOff;
+                let st = self.cstatus(key, c);
+                st.state = ContainerState::Waiting { reason: "InvalidImageName".into(), message: msg };
+                self.changed(Kind::Pod, key);
+                return;
+            }
+            Some(ImageProblem::NotFound) => {
+                let msg = format!("Pulling image \"{}\"", spec.image);
+                self.pod_event(key, Some(c), "Normal", "Pulling", &msg);
+                self.crt(key, c).stage = Stage::Pulling;
+                let d = self.rng.range(700, 1600) * MS;
+                self.schedule(d, Action::PullFailed(key.clone(), uid, c, run));
+                return;
+            }
+            None => {}
+        }
         if present && spec.image_pull_policy != "Always" {
             let msg = format!("Container image \"{}\" already present on machine", spec.image);
             self.pod_event(key, Some(c), "Normal", "Pulled", &msg);
@@ -495,6 +521,48 @@ impl Cluster {
         self.pod_changed(key);
     }
 
+    /// The registry said the image does not exist: ErrImagePull, then ImagePullBackOff.
+    pub(crate) fn pull_failed(&mut self, key: &Key, uid: &str, c: ContainerRef, run: u32) {
+        if !self.pod_ok(key, uid) || self.pods[key].meta.deletion.is_some() {
+            return;
+        }
+        if self.crt(key, c).run != run || self.crt(key, c).stage != Stage::Pulling {
+            return;
+        }
+        let image = self.cspec(key, c).image.clone();
+        let q = qualified_image(&image);
+        let err = format!(
+            "rpc error: code = NotFound desc = failed to pull and unpack image \"{q}\": failed to resolve reference \"{q}\": {q}: not found"
+        );
+        self.pod_event(key, Some(c), "Warning", "Failed", &format!("Failed to pull image \"{image}\": {err}"));
+        self.pod_event(key, Some(c), "Warning", "Failed", "Error: ErrImagePull");
+        self.cstatus(key, c).state = ContainerState::Waiting { reason: "ErrImagePull".into(), message: err };
+        self.crt(key, c).stage = Stage::PullBackOff;
+        self.changed(Kind::Pod, key);
+        let d = self.rng.range(1000, 2000) * MS;
+        self.schedule(d, Action::PullBackOff(key.clone(), uid.to_string(), c, run));
+    }
+
+    /// The kubelet waits before the next pull: 10 s doubling to 5 min.
+    pub(crate) fn pull_back_off(&mut self, key: &Key, uid: &str, c: ContainerRef, run: u32) {
+        if !self.pod_ok(key, uid) || self.pods[key].meta.deletion.is_some() {
+            return;
+        }
+        if self.crt(key, c).run != run || self.crt(key, c).stage != Stage::PullBackOff {
+            return;
+        }
+        let image = self.cspec(key, c).image.clone();
+        let rt = self.crt(key, c);
+        let wait = if rt.pull_backoff == 0 { 10 * SEC } else { (rt.pull_backoff * 2).min(300 * SEC) };
+        rt.pull_backoff = wait;
+        let msg = format!("Back-off pulling image \"{image}\"");
+        self.pod_event(key, Some(c), "Normal", "BackOff", &msg);
+        self.pod_event(key, Some(c), "Warning", "Failed", "Error: ImagePullBackOff");
+        self.cstatus(key, c).state = ContainerState::Waiting { reason: "ImagePullBackOff".into(), message: msg };
+        self.changed(Kind::Pod, key);
+        self.schedule(wait, Action::Restart(key.clone(), uid.to_string(), c, run));
+    }
+
     pub(crate) fn restart_container(&mut self, key: &Key, uid: &str, c: ContainerRef, run: u32) {
         if !self.pod_ok(key, uid) || self.pods[key].meta.deletion.is_some() {
             return;
@@ -522,6 +590,10 @@ impl Cluster {
                 self.pod_event(key, Some(c), "Warning", "BackOff", &msg);
                 self.changed(Kind::Pod, key);
                 self.schedule(wait, Action::Restart(key.clone(), uid.to_string(), c, run));
+            }
+            Stage::PullBackOff => {
+                rt.stage = Stage::Idle;
+                self.begin_container(key, c);
             }
             Stage::Exited | Stage::BackOff => {
                 if rt.backoff == 0 {
@@ -803,4 +875,40 @@ impl Cluster {
         }
         self.workload_work(key, c, run, w);
     }
+}
+
+/// Why an image cannot be pulled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageProblem {
+    /// Not a valid reference (`InvalidImageName`).
+    Invalid,
+    /// The registry has no such tag (`ErrImagePull`, then `ImagePullBackOff`).
+    NotFound,
+}
+
+/// The registry the simulation knows: the workshop's repositories have only the
+/// tags that were published; any other repository is assumed to exist.
+pub fn image_problem(image: &str) -> Option<ImageProblem> {
+    let valid = !image.is_empty()
+        && !image.contains(char::is_whitespace)
+        && !image.starts_with(['-', ':', '/', '.'])
+        && !image.ends_with([':', '/', '@'])
+        && image.split('/').next_back().is_some_and(|last| !last.split(':').next().unwrap_or("").chars().any(|c| c.is_ascii_uppercase()))
+        && !image.split(':').next().unwrap_or("").chars().any(|c| c.is_ascii_uppercase());
+    if !valid {
+        return Some(ImageProblem::Invalid);
+    }
+    let q = qualified_image(image);
+    let Some((repo, tag)) = q.rsplit_once(':') else { return None };
+    if tag.contains('/') {
+        return None;
+    }
+    let ok = match repo {
+        "docker.io/saturnism/helloworld-service-istio" | "docker.io/saturnism/guestbook-ui-istio" => ["1.0", "2.0", "latest"].contains(&tag),
+        "docker.io/saturnism/guestbook-service-istio" => ["1.0", "latest"].contains(&tag),
+        "docker.io/library/mysql" => ["5.6", "5.7", "8.0", "8.4", "9.0", "latest"].contains(&tag) || tag.starts_with("5.") || tag.starts_with("8."),
+        "docker.io/istio/proxyv2" | "docker.io/istio/pilot" => tag.starts_with("1.") && tag[2..].split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == '-' || c.is_ascii_alphabetic())),
+        _ => true,
+    };
+    (!ok).then_some(ImageProblem::NotFound)
 }
