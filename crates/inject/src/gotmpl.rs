@@ -41,44 +41,38 @@ enum Arg {
 pub type TmplError = String;
 
 fn tokenize_action(src: &str) -> Result<Vec<String>, TmplError> {
+    // Works on bytes and only cuts at ASCII delimiters, so multi-byte characters stay whole.
     let mut out = Vec::new();
     let b = src.as_bytes();
     let mut i = 0;
+    let delimiter = |b: &[u8], i: usize| b[i].is_ascii_whitespace() || matches!(b[i], b'(' | b')' | b'|' | b',') || b[i..].starts_with(b":=");
     while i < b.len() {
-        let c = b[i] as char;
-        if c.is_whitespace() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
             i += 1;
-        } else if c == '"' {
+        } else if c == b'"' || c == b'`' {
             let start = i;
             i += 1;
-            while i < b.len() && b[i] != b'"' {
-                if b[i] == b'\\' {
+            while i < b.len() && b[i] != c {
+                if c == b'"' && b[i] == b'\\' {
                     i += 1;
                 }
                 i += 1;
             }
+            i = (i + 1).min(b.len());
+            out.push(String::from_utf8_lossy(&b[start..i]).into_owned());
+        } else if matches!(c, b'(' | b')' | b'|' | b',') {
+            out.push((c as char).to_string());
             i += 1;
-            out.push(src[start..i.min(b.len())].to_string());
-        } else if c == '`' {
-            let start = i;
-            i += 1;
-            while i < b.len() && b[i] != b'`' {
-                i += 1;
-            }
-            i += 1;
-            out.push(src[start..i.min(b.len())].to_string());
-        } else if c == '(' || c == ')' || c == '|' || c == ',' {
-            out.push(c.to_string());
-            i += 1;
-        } else if src[i..].starts_with(":=") {
+        } else if b[i..].starts_with(b":=") {
             out.push(":=".into());
             i += 2;
         } else {
             let start = i;
-            while i < b.len() && !(b[i] as char).is_whitespace() && !matches!(b[i], b'(' | b')' | b'|' | b',') && !src[i..].starts_with(":=") {
+            while i < b.len() && !delimiter(b, i) {
                 i += 1;
             }
-            out.push(src[start..i].to_string());
+            out.push(String::from_utf8_lossy(&b[start..i]).into_owned());
         }
     }
     Ok(out)
@@ -575,5 +569,13 @@ mod tests {
         let data = meshsim_yaml::load("Spec:\n  containers:\n  - name: a\n  - name: b\nValues: {global: {hub: h}}\n").unwrap();
         let out = render("t", "x:\n{{- range $i, $c := .Spec.Containers }}\n- {{ $i }}={{ $c.Name }}\n{{- end}}\nhub: {{ .Values.global.hub | quote }}\n{{ if eq .Values.global.hub \"h\" }}yes{{ else }}no{{ end }}", &data).unwrap();
         assert_eq!(out, "x:\n- 0=a\n- 1=b\nhub: \"h\"\nyes");
+    }
+
+    #[test]
+    fn multi_byte_text_in_actions_is_an_error_not_a_panic() {
+        // Found by the template fuzz target: a non-ASCII character inside an action.
+        for src in ["{{ q\u{47e} }}", "{{ \"\u{e9}", "{{ a\u{85}b }}", "{{-\u{a0}x -}}"] {
+            let _ = render("t", src, &Value::Null);
+        }
     }
 }
