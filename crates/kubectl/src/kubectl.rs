@@ -12,7 +12,7 @@ use crate::shell::{Columns, GetWatch, Output, Selector, Shell, Watch};
 use crate::tabwriter::TableWriter;
 
 const KUBECTL_COMMANDS: &[&str] = &[
-    "annotate", "apply", "create", "delete", "describe", "get", "label", "logs", "rollout", "scale", "version",
+    "annotate", "api-resources", "apply", "create", "delete", "describe", "get", "label", "logs", "rollout", "scale", "version",
 ];
 
 const GET_FLAGS: &[Flag] = &[
@@ -121,6 +121,26 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             "annotate" => self.label(rest, false),
             "scale" => self.scale(rest),
             "rollout" => self.rollout(rest),
+            "api-resources" => {
+                let rows: Vec<Vec<String>> = [
+                    ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"],
+                    ["configmaps", "cm", "v1", "true", "ConfigMap"],
+                    ["endpoints", "ep", "v1", "true", "Endpoints"],
+                    ["events", "ev", "v1", "true", "Event"],
+                    ["namespaces", "ns", "v1", "false", "Namespace"],
+                    ["nodes", "no", "v1", "false", "Node"],
+                    ["pods", "po", "v1", "true", "Pod"],
+                    ["services", "svc", "v1", "true", "Service"],
+                    ["deployments", "deploy", "apps/v1", "true", "Deployment"],
+                    ["replicasets", "rs", "apps/v1", "true", "ReplicaSet"],
+                    ["endpointslices", "", "discovery.k8s.io/v1", "true", "EndpointSlice"],
+                ]
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect();
+                out.push(&TableWriter::default().render(&rows));
+                out
+            }
             "version" => {
                 out.push("Client Version: v1.34.1\nKustomize Version: v5.7.0\nServer Version: v1.34.1\n");
                 out
@@ -288,6 +308,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
     fn header(&self, r: Resource, cols: &Columns) -> Vec<String> {
         let (narrow, wide) = r.headers();
         let mut h: Vec<String> = narrow.iter().map(|s| s.to_string()).collect();
+        if cols.watch_events {
+            h.insert(0, "EVENT".into());
+        }
         if cols.wide {
             h.extend(wide.iter().map(|s| s.to_string()));
         }
@@ -304,9 +327,16 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
     }
 
     fn full_row(&self, r: Resource, item: &Item, cols: &Columns, prefix: bool) -> Vec<String> {
+        self.full_row_event(r, item, cols, prefix, "ADDED")
+    }
+
+    fn full_row_event(&self, r: Resource, item: &Item, cols: &Columns, prefix: bool, event: &str) -> Vec<String> {
         let mut row = item.row.clone();
         if prefix {
             row[0] = format!("{}/{}", r.singular(), row[0]);
+        }
+        if cols.watch_events {
+            row.insert(0, event.to_string());
         }
         if cols.all_namespaces && r.namespaced() {
             row.insert(0, item.namespace.clone());
@@ -355,6 +385,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             all_namespaces: all_ns,
             no_headers: p.has("no-headers"),
             name_only: output == "name",
+            watch_events: p.has("output-watch-events") && (p.has("watch") || p.has("watch-only")),
         };
         // Resource types and names: `pods`, `pods,svc`, `pod/x`, `all`.
         let mut requests: Vec<(Resource, Vec<String>)> = Vec::new();
@@ -548,6 +579,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 continue;
             }
             let deleted = changes.iter().rev().find(|c| c.key == key && c.kind == kind).and_then(|c| c.deleted.clone());
+            let event = if deleted_any(&changes, &key, kind) { "DELETED" } else { "MODIFIED" };
             let item = match deleted {
                 Some(obj) => {
                     let row = match &obj {
@@ -576,7 +608,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 out.line(&ref_name(kind, &item.name));
                 continue;
             }
-            rows.push(self.full_row(w.resource, &item, &w.columns, false));
+            rows.push(self.full_row_event(w.resource, &item, &w.columns, false, event));
         }
         if !rows.is_empty() {
             if !w.header_printed && !w.columns.no_headers {
@@ -1345,4 +1377,8 @@ pub fn parse_duration(s: &str) -> Option<Nanos> {
         _ => return None,
     };
     Some((v * mult) as Nanos)
+}
+
+fn deleted_any(changes: &[Change], key: &Key, kind: Kind) -> bool {
+    changes.iter().rev().find(|c| &c.key == key && c.kind == kind).is_some_and(|c| c.deleted.is_some())
 }

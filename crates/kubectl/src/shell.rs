@@ -89,6 +89,8 @@ pub struct Columns {
     pub all_namespaces: bool,
     pub no_headers: bool,
     pub name_only: bool,
+    /// `--output-watch-events`: a leading EVENT column (ADDED, MODIFIED, DELETED).
+    pub watch_events: bool,
 }
 
 /// A running `kubectl get -w`.
