@@ -826,20 +826,11 @@ impl Cluster {
         // Every container has stopped (a JVM answers SIGTERM with exit code 143).
         let now = self.now;
         let p = self.pods.get_mut(key).expect("pod exists");
-        let java: Vec<bool> = p.runtime.main.iter().map(|r| r.behaviour.is_java()).collect();
-        for (i, st) in p.status.statuses.iter_mut().enumerate().chain(p.status.init_statuses.iter_mut().enumerate().map(|(i, s)| (usize::MAX - i, s))) {
-            if let ContainerState::Running { started } = st.state {
-                let code = if java.get(i).copied().unwrap_or(false) { 143 } else { 0 };
-                st.state = ContainerState::Terminated(Terminated {
-                    reason: if code == 0 { "Completed".into() } else { "Error".into() },
-                    exit_code: code,
-                    started,
-                    finished: now,
-                    container_id: st.container_id.clone(),
-                });
-                st.ready = false;
-                st.started = false;
-            }
+        for (st, rt) in p.status.statuses.iter_mut().zip(p.runtime.main.iter()) {
+            stop_container(st, if rt.behaviour.is_java() { 143 } else { 0 }, now);
+        }
+        for st in p.status.init_statuses.iter_mut() {
+            stop_container(st, 0, now);
         }
         self.changed(Kind::Pod, key);
         self.remove_pod(key);
@@ -899,7 +890,7 @@ pub fn image_problem(image: &str) -> Option<ImageProblem> {
         return Some(ImageProblem::Invalid);
     }
     let q = qualified_image(image);
-    let Some((repo, tag)) = q.rsplit_once(':') else { return None };
+    let (repo, tag) = q.rsplit_once(':')?;
     if tag.contains('/') {
         return None;
     }
@@ -911,4 +902,19 @@ pub fn image_problem(image: &str) -> Option<ImageProblem> {
         _ => true,
     };
     (!ok).then_some(ImageProblem::NotFound)
+}
+
+/// Record that a running container ended with `code` at `now`.
+fn stop_container(st: &mut ContainerStatus, code: i32, now: Nanos) {
+    if let ContainerState::Running { started } = st.state {
+        st.state = ContainerState::Terminated(Terminated {
+            reason: if code == 0 { "Completed".into() } else { "Error".into() },
+            exit_code: code,
+            started,
+            finished: now,
+            container_id: st.container_id.clone(),
+        });
+        st.ready = false;
+        st.started = false;
+    }
 }
