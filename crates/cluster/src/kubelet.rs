@@ -93,7 +93,11 @@ impl PodRuntime {
 
 /// Approximate compressed size of an image, in bytes (stable per name).
 pub fn image_size(image: &str) -> u64 {
-    let known: [(&str, u64); 7] = [
+    let known: [(&str, u64); 11] = [
+        ("busybox", 2_155_388),
+        ("alpine", 3_653_713),
+        ("nginx", 72_223_946),
+        ("httpbin", 17_442_118),
         ("proxyv2", 98_765_432),
         ("helloworld-service", 143_218_876),
         ("guestbook-service", 151_604_223),
