@@ -7,16 +7,31 @@ use crate::time::SEC;
 
 /// Build the initial cluster and run it up to `config.start`.
 pub(crate) fn boot(c: &mut Cluster) {
-    for ns in ["default", "kube-node-lease", "kube-public", "kube-system", "istio-system"] {
-        let meta = ObjectMeta { name: ns.to_string(), ..ObjectMeta::default() };
-        let _ = c.apply(Object::Namespace(Namespace { meta, terminating: false }));
+    for ns in [
+        "default",
+        "kube-node-lease",
+        "kube-public",
+        "kube-system",
+        "istio-system",
+    ] {
+        let meta = ObjectMeta {
+            name: ns.to_string(),
+            ..ObjectMeta::default()
+        };
+        let _ = c.apply(Object::Namespace(Namespace {
+            meta,
+            terminating: false,
+        }));
         if ns == "kube-system" {
             c.now = 90 * SEC;
         }
     }
     c.now = 0;
     for i in 1..=c.config.nodes.max(1) {
-        let mut meta = c.new_meta(ObjectMeta { name: format!("worker-{i}"), ..ObjectMeta::default() });
+        let mut meta = c.new_meta(ObjectMeta {
+            name: format!("worker-{i}"),
+            ..ObjectMeta::default()
+        });
         for (k, v) in [
             ("beta.kubernetes.io/arch", "amd64"),
             ("beta.kubernetes.io/os", "linux"),
@@ -45,7 +60,11 @@ pub(crate) fn boot(c: &mut Cluster) {
     }
     // The API server's own Service comes first, with the first address of the range.
     c.used_cluster_ips.insert("10.96.0.1".into());
-    let mut meta = ObjectMeta { name: "kubernetes".into(), namespace: "default".into(), ..ObjectMeta::default() };
+    let mut meta = ObjectMeta {
+        name: "kubernetes".into(),
+        namespace: "default".into(),
+        ..ObjectMeta::default()
+    };
     meta.labels.insert("component".into(), "apiserver".into());
     meta.labels.insert("provider".into(), "kubernetes".into());
     let svc = Service {
@@ -68,7 +87,10 @@ pub(crate) fn boot(c: &mut Cluster) {
         internal_traffic_policy: "Cluster".into(),
     };
     let _ = c.apply(Object::Service(Box::new(svc)));
-    if let Some(e) = c.endpoints.get_mut(&("default".to_string(), "kubernetes".to_string())) {
+    if let Some(e) = c
+        .endpoints
+        .get_mut(&("default".to_string(), "kubernetes".to_string()))
+    {
         e.addresses.push(EndpointAddress {
             ip: "172.18.0.5".into(),
             node: String::new(),
@@ -78,15 +100,46 @@ pub(crate) fn boot(c: &mut Cluster) {
         });
         e.ports = vec![("https".into(), 6443, "TCP".into())];
     }
-    for ns in ["default", "istio-system", "kube-node-lease", "kube-public", "kube-system"] {
+    for ns in [
+        "default",
+        "istio-system",
+        "kube-node-lease",
+        "kube-public",
+        "kube-system",
+    ] {
         let mut data = indexmap::IndexMap::new();
-        data.insert("ca.crt".to_string(), "-----BEGIN CERTIFICATE-----\n(simulated)\n-----END CERTIFICATE-----\n".to_string());
-        let meta = ObjectMeta { name: "kube-root-ca.crt".into(), namespace: ns.into(), ..ObjectMeta::default() };
+        data.insert(
+            "ca.crt".to_string(),
+            "-----BEGIN CERTIFICATE-----\n(simulated)\n-----END CERTIFICATE-----\n".to_string(),
+        );
+        let meta = ObjectMeta {
+            name: "kube-root-ca.crt".into(),
+            namespace: ns.into(),
+            ..ObjectMeta::default()
+        };
         let _ = c.apply(Object::ConfigMap(ConfigMap { meta, data }));
     }
-    system_deployment(c, "kube-system", "coredns", "registry.k8s.io/coredns/coredns:v1.12.1", 2, &[("k8s-app", "kube-dns")], 100, 70);
+    system_deployment(
+        c,
+        "kube-system",
+        "coredns",
+        "registry.k8s.io/coredns/coredns:v1.12.1",
+        2,
+        &[("k8s-app", "kube-dns")],
+        100,
+        70,
+    );
     c.now = 20 * 60 * SEC;
-    system_deployment(c, "istio-system", "istiod", "docker.io/istio/pilot:1.30.3", 1, &[("app", "istiod"), ("istio", "pilot")], 500, 2048);
+    system_deployment(
+        c,
+        "istio-system",
+        "istiod",
+        "docker.io/istio/pilot:1.30.3",
+        1,
+        &[("app", "istiod"), ("istio", "pilot")],
+        500,
+        2048,
+    );
     system_deployment(
         c,
         "istio-system",
@@ -97,8 +150,13 @@ pub(crate) fn boot(c: &mut Cluster) {
         100,
         128,
     );
-    let mut meta = ObjectMeta { name: "istio-ingressgateway".into(), namespace: "istio-system".into(), ..ObjectMeta::default() };
-    meta.labels.insert("app".into(), "istio-ingressgateway".into());
+    let mut meta = ObjectMeta {
+        name: "istio-ingressgateway".into(),
+        namespace: "istio-system".into(),
+        ..ObjectMeta::default()
+    };
+    meta.labels
+        .insert("app".into(), "istio-ingressgateway".into());
     meta.labels.insert("istio".into(), "ingressgateway".into());
     let mut selector = StringMap::new();
     selector.insert("app".into(), "istio-ingressgateway".into());
@@ -115,7 +173,11 @@ pub(crate) fn boot(c: &mut Cluster) {
         meta,
         kind: "LoadBalancer".into(),
         selector,
-        ports: vec![port("status-port", 15021, 15021), port("http2", 80, 8080), port("https", 443, 8443)],
+        ports: vec![
+            port("status-port", 15021, 15021),
+            port("http2", 80, 8080),
+            port("https", 443, 8443),
+        ],
         cluster_ip: String::new(),
         external_ips: vec![],
         load_balancer_ip: None,
@@ -130,15 +192,42 @@ pub(crate) fn boot(c: &mut Cluster) {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn system_deployment(c: &mut Cluster, ns: &str, name: &str, image: &str, replicas: i64, labels: &[(&str, &str)], cpu: i64, mem_mi: i64) {
+fn system_deployment(
+    c: &mut Cluster,
+    ns: &str,
+    name: &str,
+    image: &str,
+    replicas: i64,
+    labels: &[(&str, &str)],
+    cpu: i64,
+    mem_mi: i64,
+) {
     let mut selector = StringMap::new();
     for (k, v) in labels {
         selector.insert(k.to_string(), v.to_string());
     }
-    let mut container = Container::new(if name == "istio-ingressgateway" { "istio-proxy" } else { name }, image);
-    container.resources.requests.insert("cpu".into(), format!("{cpu}m"));
-    container.resources.requests.insert("memory".into(), format!("{mem_mi}Mi"));
-    let meta = ObjectMeta { name: name.into(), namespace: ns.into(), labels: selector.clone(), ..ObjectMeta::default() };
+    let mut container = Container::new(
+        if name == "istio-ingressgateway" {
+            "istio-proxy"
+        } else {
+            name
+        },
+        image,
+    );
+    container
+        .resources
+        .requests
+        .insert("cpu".into(), format!("{cpu}m"));
+    container
+        .resources
+        .requests
+        .insert("memory".into(), format!("{mem_mi}Mi"));
+    let meta = ObjectMeta {
+        name: name.into(),
+        namespace: ns.into(),
+        labels: selector.clone(),
+        ..ObjectMeta::default()
+    };
     let mut annotations = StringMap::new();
     annotations.insert("sidecar.istio.io/inject".into(), "false".into());
     let d = Deployment {
@@ -148,7 +237,10 @@ fn system_deployment(c: &mut Cluster, ns: &str, name: &str, image: &str, replica
         template: PodTemplate {
             labels: selector,
             annotations,
-            spec: PodSpec { containers: vec![container], ..PodSpec::default() },
+            spec: PodSpec {
+                containers: vec![container],
+                ..PodSpec::default()
+            },
         },
         strategy: Strategy::default(),
         min_ready_seconds: 0,

@@ -56,7 +56,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { native_sidecars: false, record_changes: true, start: 3600 * SEC, nodes: 3 }
+        Config {
+            native_sidecars: false,
+            record_changes: true,
+            start: 3600 * SEC,
+            nodes: 3,
+        }
     }
 }
 
@@ -180,7 +185,9 @@ impl Cluster {
 
     /// Run the next action, if there is one; returns whether one ran.
     pub fn step(&mut self) -> bool {
-        let Some((t, action)) = self.queue.pop() else { return false };
+        let Some((t, action)) = self.queue.pop() else {
+            return false;
+        };
         if t > self.now {
             self.now = t;
         }
@@ -236,13 +243,21 @@ impl Cluster {
 
     pub(crate) fn changed(&mut self, kind: Kind, key: &Key) {
         if self.config.record_changes {
-            self.changes.push(Change { kind, key: key.clone(), deleted: None });
+            self.changes.push(Change {
+                kind,
+                key: key.clone(),
+                deleted: None,
+            });
         }
     }
 
     pub(crate) fn changed_deleted(&mut self, kind: Kind, key: &Key, last: Object) {
         if self.config.record_changes {
-            self.changes.push(Change { kind, key: key.clone(), deleted: Some(last) });
+            self.changes.push(Change {
+                kind,
+                key: key.clone(),
+                deleted: Some(last),
+            });
         }
     }
 
@@ -318,7 +333,9 @@ impl Cluster {
     /// Events younger than an hour (the API server's TTL), sorted by namespace and name.
     pub fn events(&self) -> impl Iterator<Item = &Event> {
         let now = self.now;
-        self.events.values().filter(move |e| now.saturating_sub(e.last) < 3600 * SEC)
+        self.events
+            .values()
+            .filter(move |e| now.saturating_sub(e.last) < 3600 * SEC)
     }
     /// A pod by namespace and name.
     pub fn pod(&self, ns: &str, name: &str) -> Option<&Pod> {
@@ -337,23 +354,55 @@ impl Cluster {
         let key = (ns.to_string(), name.to_string());
         match kind {
             Kind::Namespace => self.namespaces.get(name).cloned().map(Object::Namespace),
-            Kind::Deployment => self.deployments.get(&key).cloned().map(|o| Object::Deployment(Box::new(o))),
-            Kind::ReplicaSet => self.replicasets.get(&key).cloned().map(|o| Object::ReplicaSet(Box::new(o))),
-            Kind::Pod => self.pods.get(&key).cloned().map(|o| Object::Pod(Box::new(o))),
-            Kind::Service => self.services.get(&key).cloned().map(|o| Object::Service(Box::new(o))),
+            Kind::Deployment => self
+                .deployments
+                .get(&key)
+                .cloned()
+                .map(|o| Object::Deployment(Box::new(o))),
+            Kind::ReplicaSet => self
+                .replicasets
+                .get(&key)
+                .cloned()
+                .map(|o| Object::ReplicaSet(Box::new(o))),
+            Kind::Pod => self
+                .pods
+                .get(&key)
+                .cloned()
+                .map(|o| Object::Pod(Box::new(o))),
+            Kind::Service => self
+                .services
+                .get(&key)
+                .cloned()
+                .map(|o| Object::Service(Box::new(o))),
             Kind::ConfigMap => self.configmaps.get(&key).cloned().map(Object::ConfigMap),
             _ => None,
         }
     }
 
     /// The log of a container (`previous` = the run before the current one).
-    pub fn logs(&self, ns: &str, pod: &str, container: &str, previous: bool) -> Result<String, String> {
+    pub fn logs(
+        &self,
+        ns: &str,
+        pod: &str,
+        container: &str,
+        previous: bool,
+    ) -> Result<String, String> {
         let p = self
             .pod(ns, pod)
             .ok_or_else(|| format!("Error from server (NotFound): pods \"{pod}\" not found"))?;
-        let idx = p.spec.containers.iter().position(|c| c.name == container).map(|i| (false, i)).or_else(|| {
-            p.spec.init_containers.iter().position(|c| c.name == container).map(|i| (true, i))
-        });
+        let idx = p
+            .spec
+            .containers
+            .iter()
+            .position(|c| c.name == container)
+            .map(|i| (false, i))
+            .or_else(|| {
+                p.spec
+                    .init_containers
+                    .iter()
+                    .position(|c| c.name == container)
+                    .map(|i| (true, i))
+            });
         let Some((init, i)) = idx else {
             let mut names: Vec<&str> = p.spec.containers.iter().map(|c| c.name.as_str()).collect();
             let mut all = names.clone();
@@ -364,8 +413,16 @@ impl Cluster {
                 "error: container {container} is not valid for pod {pod}"
             ));
         };
-        let rt = if init { &p.runtime.init[i] } else { &p.runtime.main[i] };
-        let status = if init { &p.status.init_statuses.get(i) } else { &p.status.statuses.get(i) };
+        let rt = if init {
+            &p.runtime.init[i]
+        } else {
+            &p.runtime.main[i]
+        };
+        let status = if init {
+            &p.status.init_statuses.get(i)
+        } else {
+            &p.status.statuses.get(i)
+        };
         if previous {
             if rt.prev_logs.is_none() {
                 return Err(format!(
@@ -417,7 +474,10 @@ impl Cluster {
         let (ns, name) = (obj.meta().namespace.clone(), obj.meta().name.clone());
         self.check_namespace(kind, &ns)?;
         if self.get(kind, &ns, &name).is_some() {
-            return Err(ApiError::AlreadyExists { plural: kind.plural(), name });
+            return Err(ApiError::AlreadyExists {
+                plural: kind.plural(),
+                name,
+            });
         }
         self.apply(obj).map(|_| ())
     }
@@ -432,19 +492,30 @@ impl Cluster {
         match obj {
             Object::Namespace(n) => {
                 if let Some(cur) = self.namespaces.get_mut(&name) {
-                    if cur.meta.labels == n.meta.labels && cur.meta.annotations == n.meta.annotations {
+                    if cur.meta.labels == n.meta.labels
+                        && cur.meta.annotations == n.meta.annotations
+                    {
                         return Ok(Applied::Unchanged);
                     }
                     cur.meta.labels = n.meta.labels;
-                    cur.meta.labels.insert("kubernetes.io/metadata.name".into(), name.clone());
+                    cur.meta
+                        .labels
+                        .insert("kubernetes.io/metadata.name".into(), name.clone());
                     cur.meta.annotations = n.meta.annotations;
                     self.changed(Kind::Namespace, &key);
                     return Ok(Applied::Configured);
                 }
                 let mut meta = self.new_meta(n.meta);
                 meta.namespace.clear();
-                meta.labels.insert("kubernetes.io/metadata.name".into(), name.clone());
-                self.namespaces.insert(name.clone(), Namespace { meta, terminating: false });
+                meta.labels
+                    .insert("kubernetes.io/metadata.name".into(), name.clone());
+                self.namespaces.insert(
+                    name.clone(),
+                    Namespace {
+                        meta,
+                        terminating: false,
+                    },
+                );
                 self.changed(Kind::Namespace, &("".into(), name));
                 Ok(Applied::Created)
             }
@@ -478,10 +549,16 @@ impl Cluster {
                     cur.template = d.template;
                     cur.strategy = d.strategy;
                     cur.meta.labels = d.meta.labels;
-                    let revision = cur.meta.annotations.get("deployment.kubernetes.io/revision").cloned();
+                    let revision = cur
+                        .meta
+                        .annotations
+                        .get("deployment.kubernetes.io/revision")
+                        .cloned();
                     cur.meta.annotations = d.meta.annotations;
                     if let Some(r) = revision {
-                        cur.meta.annotations.insert("deployment.kubernetes.io/revision".into(), r);
+                        cur.meta
+                            .annotations
+                            .insert("deployment.kubernetes.io/revision".into(), r);
                     }
                     cur.meta.resource_version = self.resource_version + 1;
                     self.resource_version += 1;
@@ -517,10 +594,17 @@ impl Cluster {
             Object::Pod(p) => {
                 if let Some(cur) = self.pods.get_mut(&key) {
                     // Pod specs are (almost) immutable; only metadata can change.
-                    if cur.meta.labels == p.meta.labels && cur.meta.annotations == p.meta.annotations {
+                    if cur.meta.labels == p.meta.labels
+                        && cur.meta.annotations == p.meta.annotations
+                    {
                         let mut probe = p.spec.clone();
                         probe.node_name = cur.spec.node_name.clone();
-                        if probe.containers.iter().map(|c| &c.image).eq(cur.spec.containers.iter().map(|c| &c.image)) {
+                        if probe.containers.iter().map(|c| &c.image).eq(cur
+                            .spec
+                            .containers
+                            .iter()
+                            .map(|c| &c.image))
+                        {
                             return Ok(Applied::Unchanged);
                         }
                         return Err(ApiError::Invalid(format!(
@@ -540,7 +624,11 @@ impl Cluster {
                 let mut s = *s;
                 if let Some(cur) = self.services.get_mut(&key) {
                     let same = cur.selector == s.selector
-                        && cur.ports.iter().map(|p| (&p.name, p.port, &p.target_port)).eq(s.ports.iter().map(|p| (&p.name, p.port, &p.target_port)))
+                        && cur
+                            .ports
+                            .iter()
+                            .map(|p| (&p.name, p.port, &p.target_port))
+                            .eq(s.ports.iter().map(|p| (&p.name, p.port, &p.target_port)))
                         && cur.kind == s.kind
                         && cur.meta.labels == s.meta.labels
                         && cur.meta.annotations == s.meta.annotations;
@@ -576,7 +664,17 @@ impl Cluster {
                 self.create_endpoints(&key);
                 if is_lb {
                     let (uid, svc) = (self.services[&key].meta.uid.clone(), key.1.clone());
-                    self.record(Kind::Service, &key.0, &svc, &uid, "", "Normal", "EnsuringLoadBalancer", "Ensuring load balancer", "service-controller");
+                    self.record(
+                        Kind::Service,
+                        &key.0,
+                        &svc,
+                        &uid,
+                        "",
+                        "Normal",
+                        "EnsuringLoadBalancer",
+                        "Ensuring load balancer",
+                        "service-controller",
+                    );
                     let d = self.rng.range(25, 45) * SEC;
                     self.schedule(d, Action::AssignLoadBalancer(key));
                 }
@@ -605,7 +703,10 @@ impl Cluster {
     /// garbage-collected).
     pub fn delete(&mut self, kind: Kind, ns: &str, name: &str) -> Result<(), ApiError> {
         let key = (ns.to_string(), name.to_string());
-        let not_found = || ApiError::NotFound { plural: kind.plural(), name: name.to_string() };
+        let not_found = || ApiError::NotFound {
+            plural: kind.plural(),
+            name: name.to_string(),
+        };
         match kind {
             Kind::Namespace => {
                 if !self.namespaces.contains_key(name) {
@@ -616,11 +717,21 @@ impl Cluster {
                         "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
                     )));
                 }
-                let deps: Vec<Key> = self.deployments.keys().filter(|k| k.0 == name).cloned().collect();
+                let deps: Vec<Key> = self
+                    .deployments
+                    .keys()
+                    .filter(|k| k.0 == name)
+                    .cloned()
+                    .collect();
                 for k in deps {
                     let _ = self.delete(Kind::Deployment, &k.0, &k.1);
                 }
-                let rss: Vec<Key> = self.replicasets.keys().filter(|k| k.0 == name).cloned().collect();
+                let rss: Vec<Key> = self
+                    .replicasets
+                    .keys()
+                    .filter(|k| k.0 == name)
+                    .cloned()
+                    .collect();
                 for k in rss {
                     let _ = self.delete(Kind::ReplicaSet, &k.0, &k.1);
                 }
@@ -628,18 +739,32 @@ impl Cluster {
                 for k in pods {
                     let _ = self.delete(Kind::Pod, &k.0, &k.1);
                 }
-                let svcs: Vec<Key> = self.services.keys().filter(|k| k.0 == name).cloned().collect();
+                let svcs: Vec<Key> = self
+                    .services
+                    .keys()
+                    .filter(|k| k.0 == name)
+                    .cloned()
+                    .collect();
                 for k in svcs {
                     let _ = self.delete(Kind::Service, &k.0, &k.1);
                 }
-                let cms: Vec<Key> = self.configmaps.keys().filter(|k| k.0 == name).cloned().collect();
+                let cms: Vec<Key> = self
+                    .configmaps
+                    .keys()
+                    .filter(|k| k.0 == name)
+                    .cloned()
+                    .collect();
                 for k in cms {
                     let _ = self.delete(Kind::ConfigMap, &k.0, &k.1);
                 }
                 self.events.retain(|k, _| k.0 != name);
                 self.event_index.retain(|_, k| k.0 != name);
                 if let Some(n) = self.namespaces.remove(name) {
-                    self.changed_deleted(Kind::Namespace, &("".into(), name.into()), Object::Namespace(n));
+                    self.changed_deleted(
+                        Kind::Namespace,
+                        &("".into(), name.into()),
+                        Object::Namespace(n),
+                    );
                 }
                 Ok(())
             }
@@ -671,7 +796,10 @@ impl Cluster {
                     let _ = self.delete(Kind::Pod, &k.0, &k.1);
                 }
                 if let Some(o) = owner {
-                    if self.deployments.contains_key(&(ns.to_string(), o.name.clone())) {
+                    if self
+                        .deployments
+                        .contains_key(&(ns.to_string(), o.name.clone()))
+                    {
                         self.enqueue(0, (ns.to_string(), o.name), MS);
                     }
                 }
@@ -694,10 +822,20 @@ impl Cluster {
                 if key.0 == "default" && key.1 == "kubernetes" {
                     // The API server recreates its own Service at once, with the same address.
                     let mut s = s;
-                    s.meta = self.new_meta(ObjectMeta { name: s.meta.name.clone(), namespace: s.meta.namespace.clone(), labels: s.meta.labels.clone(), ..ObjectMeta::default() });
+                    s.meta = self.new_meta(ObjectMeta {
+                        name: s.meta.name.clone(),
+                        namespace: s.meta.namespace.clone(),
+                        labels: s.meta.labels.clone(),
+                        ..ObjectMeta::default()
+                    });
                     self.services.insert(key.clone(), s);
                     if let Some(mut e) = endpoints {
-                        e.meta = self.new_meta(ObjectMeta { name: e.meta.name.clone(), namespace: e.meta.namespace.clone(), labels: e.meta.labels.clone(), ..ObjectMeta::default() });
+                        e.meta = self.new_meta(ObjectMeta {
+                            name: e.meta.name.clone(),
+                            namespace: e.meta.namespace.clone(),
+                            labels: e.meta.labels.clone(),
+                            ..ObjectMeta::default()
+                        });
                         self.endpoints.insert(key.clone(), e);
                     }
                     self.changed(Kind::Service, &key);
@@ -709,26 +847,51 @@ impl Cluster {
                 self.changed_deleted(Kind::ConfigMap, &key, Object::ConfigMap(c));
                 Ok(())
             }
-            Kind::Endpoints | Kind::EndpointSlice | Kind::Event | Kind::Node => Err(ApiError::Forbidden(format!(
-                "{} \"{name}\" is forbidden: the simulator does not delete this kind",
-                kind.plural()
-            ))),
+            Kind::Endpoints | Kind::EndpointSlice | Kind::Event | Kind::Node => {
+                Err(ApiError::Forbidden(format!(
+                    "{} \"{name}\" is forbidden: the simulator does not delete this kind",
+                    kind.plural()
+                )))
+            }
         }
     }
 
     /// Change labels (`Some(v)` sets, `None` removes). Returns whether anything changed.
-    pub fn set_label(&mut self, kind: Kind, ns: &str, name: &str, key: &str, value: Option<&str>) -> Result<bool, ApiError> {
+    pub fn set_label(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<bool, ApiError> {
         self.edit_meta(kind, ns, name, |m| edit_map(&mut m.labels, key, value))
     }
 
     /// Change annotations (`Some(v)` sets, `None` removes). Returns whether anything changed.
-    pub fn set_annotation(&mut self, kind: Kind, ns: &str, name: &str, key: &str, value: Option<&str>) -> Result<bool, ApiError> {
+    pub fn set_annotation(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<bool, ApiError> {
         self.edit_meta(kind, ns, name, |m| edit_map(&mut m.annotations, key, value))
     }
 
-    fn edit_meta(&mut self, kind: Kind, ns: &str, name: &str, f: impl FnOnce(&mut ObjectMeta) -> bool) -> Result<bool, ApiError> {
+    fn edit_meta(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        f: impl FnOnce(&mut ObjectMeta) -> bool,
+    ) -> Result<bool, ApiError> {
         let key = (ns.to_string(), name.to_string());
-        let nf = || ApiError::NotFound { plural: kind.plural(), name: name.to_string() };
+        let nf = || ApiError::NotFound {
+            plural: kind.plural(),
+            name: name.to_string(),
+        };
         let changed = match kind {
             Kind::Namespace => f(&mut self.namespaces.get_mut(name).ok_or_else(nf)?.meta),
             Kind::Deployment => f(&mut self.deployments.get_mut(&key).ok_or_else(nf)?.meta),
@@ -737,18 +900,31 @@ impl Cluster {
             Kind::Service => f(&mut self.services.get_mut(&key).ok_or_else(nf)?.meta),
             Kind::ConfigMap => f(&mut self.configmaps.get_mut(&key).ok_or_else(nf)?.meta),
             Kind::Node => {
-                let n = self.nodes.iter_mut().find(|n| n.meta.name == name).ok_or_else(nf)?;
+                let n = self
+                    .nodes
+                    .iter_mut()
+                    .find(|n| n.meta.name == name)
+                    .ok_or_else(nf)?;
                 f(&mut n.meta)
             }
             _ => return Err(nf()),
         };
         if changed {
-            let k = if kind.namespaced() { key.clone() } else { ("".to_string(), name.to_string()) };
+            let k = if kind.namespaced() {
+                key.clone()
+            } else {
+                ("".to_string(), name.to_string())
+            };
             self.changed(kind, &k);
             if kind == Kind::Pod {
                 self.pod_changed(&key);
                 // A label change can move a pod in or out of its ReplicaSet.
-                let rss: Vec<Key> = self.replicasets.keys().filter(|k| k.0 == ns).cloned().collect();
+                let rss: Vec<Key> = self
+                    .replicasets
+                    .keys()
+                    .filter(|k| k.0 == ns)
+                    .cloned()
+                    .collect();
                 for k in rss {
                     self.enqueue(1, k, MS);
                 }
@@ -758,11 +934,20 @@ impl Cluster {
     }
 
     /// `kubectl scale`: set a deployment's (or replica set's) replicas.
-    pub fn scale(&mut self, kind: Kind, ns: &str, name: &str, replicas: i64) -> Result<(), ApiError> {
+    pub fn scale(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        replicas: i64,
+    ) -> Result<(), ApiError> {
         let key = (ns.to_string(), name.to_string());
         match kind {
             Kind::Deployment => {
-                let d = self.deployments.get_mut(&key).ok_or(ApiError::NotFound { plural: kind.plural(), name: name.into() })?;
+                let d = self.deployments.get_mut(&key).ok_or(ApiError::NotFound {
+                    plural: kind.plural(),
+                    name: name.into(),
+                })?;
                 if d.replicas != replicas {
                     d.replicas = replicas;
                     d.meta.generation += 1;
@@ -772,20 +957,34 @@ impl Cluster {
                 Ok(())
             }
             Kind::ReplicaSet => {
-                let rs = self.replicasets.get_mut(&key).ok_or(ApiError::NotFound { plural: kind.plural(), name: name.into() })?;
+                let rs = self.replicasets.get_mut(&key).ok_or(ApiError::NotFound {
+                    plural: kind.plural(),
+                    name: name.into(),
+                })?;
                 rs.replicas = replicas;
                 self.changed(Kind::ReplicaSet, &key);
                 self.enqueue(1, key, MS);
                 Ok(())
             }
-            _ => Err(ApiError::NotFound { plural: kind.plural(), name: name.into() }),
+            _ => Err(ApiError::NotFound {
+                plural: kind.plural(),
+                name: name.into(),
+            }),
         }
     }
 
     /// `kubectl set image` / `rollout restart` style template edit: apply `f` to a deployment's template.
-    pub fn edit_template(&mut self, ns: &str, name: &str, f: impl FnOnce(&mut PodTemplate)) -> Result<(), ApiError> {
+    pub fn edit_template(
+        &mut self,
+        ns: &str,
+        name: &str,
+        f: impl FnOnce(&mut PodTemplate),
+    ) -> Result<(), ApiError> {
         let key = (ns.to_string(), name.to_string());
-        let d = self.deployments.get_mut(&key).ok_or(ApiError::NotFound { plural: "deployments.apps", name: name.into() })?;
+        let d = self.deployments.get_mut(&key).ok_or(ApiError::NotFound {
+            plural: "deployments.apps",
+            name: name.into(),
+        })?;
         let before = d.template.clone();
         f(&mut d.template);
         if d.template != before {
@@ -798,7 +997,11 @@ impl Cluster {
 
     fn allocate_cluster_ip(&mut self) -> String {
         loop {
-            let ip = format!("10.96.{}.{}", self.rng.range(0, 255), self.rng.range(2, 254));
+            let ip = format!(
+                "10.96.{}.{}",
+                self.rng.range(0, 255),
+                self.rng.range(2, 254)
+            );
             if self.used_cluster_ips.insert(ip.clone()) {
                 return ip;
             }
@@ -806,7 +1009,10 @@ impl Cluster {
     }
 
     fn allocate_node_ports(&mut self, key: &Key) {
-        let needs = self.services.get(key).is_some_and(|s| s.kind == "LoadBalancer" || s.kind == "NodePort");
+        let needs = self
+            .services
+            .get(key)
+            .is_some_and(|s| s.kind == "LoadBalancer" || s.kind == "NodePort");
         if !needs {
             return;
         }
@@ -820,15 +1026,32 @@ impl Cluster {
     }
 
     fn assign_load_balancer(&mut self, key: &Key) {
-        let ip = format!("35.{}.{}.{}", self.rng.range(184, 239), self.rng.range(0, 255), self.rng.range(1, 254));
-        let Some(s) = self.services.get_mut(key) else { return };
+        let ip = format!(
+            "35.{}.{}.{}",
+            self.rng.range(184, 239),
+            self.rng.range(0, 255),
+            self.rng.range(1, 254)
+        );
+        let Some(s) = self.services.get_mut(key) else {
+            return;
+        };
         if s.kind != "LoadBalancer" || !s.external_ips.is_empty() {
             return;
         }
         s.external_ips.push(ip);
         let uid = s.meta.uid.clone();
         self.changed(Kind::Service, key);
-        self.record(Kind::Service, &key.0, &key.1, &uid, "", "Normal", "EnsuredLoadBalancer", "Ensured load balancer", "service-controller");
+        self.record(
+            Kind::Service,
+            &key.0,
+            &key.1,
+            &uid,
+            "",
+            "Normal",
+            "EnsuredLoadBalancer",
+            "Ensured load balancer",
+            "service-controller",
+        );
     }
 }
 

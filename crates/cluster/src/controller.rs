@@ -59,7 +59,12 @@ impl Cluster {
                 downward_api: true,
             },
         });
-        for c in pod.spec.init_containers.iter_mut().chain(pod.spec.containers.iter_mut()) {
+        for c in pod
+            .spec
+            .init_containers
+            .iter_mut()
+            .chain(pod.spec.containers.iter_mut())
+        {
             c.volume_mounts.push(VolumeMount {
                 name: vol.clone(),
                 mount_path: "/var/run/secrets/kubernetes.io/serviceaccount".into(),
@@ -67,7 +72,10 @@ impl Cluster {
             });
         }
         if pod.spec.tolerations.is_empty() {
-            for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+            for key in [
+                "node.kubernetes.io/not-ready",
+                "node.kubernetes.io/unreachable",
+            ] {
                 pod.spec.tolerations.push(Toleration {
                     key: key.into(),
                     operator: "Exists".into(),
@@ -99,8 +107,17 @@ impl Cluster {
             }
         }
         // The token mount reaches containers the webhook added, too.
-        for c in pod.spec.init_containers.iter_mut().chain(pod.spec.containers.iter_mut()) {
-            if !c.volume_mounts.iter().any(|m| m.mount_path == "/var/run/secrets/kubernetes.io/serviceaccount") {
+        for c in pod
+            .spec
+            .init_containers
+            .iter_mut()
+            .chain(pod.spec.containers.iter_mut())
+        {
+            if !c
+                .volume_mounts
+                .iter()
+                .any(|m| m.mount_path == "/var/run/secrets/kubernetes.io/serviceaccount")
+            {
                 c.volume_mounts.push(VolumeMount {
                     name: vol.clone(),
                     mount_path: "/var/run/secrets/kubernetes.io/serviceaccount".into(),
@@ -115,7 +132,10 @@ impl Cluster {
         pod.runtime.requests = crate::scheduler::pod_requests(&pod.spec);
         let key = (ns, pod.meta.name.clone());
         if let Some(o) = &pod.meta.owner {
-            self.pods_by_owner.entry(o.uid.clone()).or_default().insert(key.clone());
+            self.pods_by_owner
+                .entry(o.uid.clone())
+                .or_default()
+                .insert(key.clone());
         }
         let uid = pod.meta.uid.clone();
         self.pods.insert(key.clone(), pod);
@@ -159,7 +179,9 @@ impl Cluster {
     }
 
     pub(crate) fn reconcile_deployment(&mut self, key: &Key) {
-        let Some(d) = self.deployments.get(key).cloned() else { return };
+        let Some(d) = self.deployments.get(key).cloned() else {
+            return;
+        };
         let hash = template_hash(&d.template);
         let owned: Vec<Key> = self
             .replicasets
@@ -170,7 +192,12 @@ impl Cluster {
         let new_key = (key.0.clone(), format!("{}-{hash}", key.1));
         let max_revision = owned
             .iter()
-            .filter_map(|k| self.replicasets[k].meta.annotations.get("deployment.kubernetes.io/revision"))
+            .filter_map(|k| {
+                self.replicasets[k]
+                    .meta
+                    .annotations
+                    .get("deployment.kubernetes.io/revision")
+            })
             .filter_map(|r| r.parse::<i64>().ok())
             .max()
             .unwrap_or(0);
@@ -180,21 +207,36 @@ impl Cluster {
         let mut created_new = false;
         if !self.replicasets.contains_key(&new_key) {
             let mut template = d.template.clone();
-            template.labels.insert("pod-template-hash".into(), hash.clone());
+            template
+                .labels
+                .insert("pod-template-hash".into(), hash.clone());
             let mut selector = d.selector.clone();
             selector.insert("pod-template-hash".into(), hash.clone());
             let mut labels = template.labels.clone();
             labels.retain(|_, _| true);
             let mut annotations = StringMap::new();
-            annotations.insert("deployment.kubernetes.io/desired-replicas".into(), d.replicas.to_string());
-            annotations.insert("deployment.kubernetes.io/max-replicas".into(), (d.replicas + surge).to_string());
-            annotations.insert("deployment.kubernetes.io/revision".into(), (max_revision + 1).to_string());
+            annotations.insert(
+                "deployment.kubernetes.io/desired-replicas".into(),
+                d.replicas.to_string(),
+            );
+            annotations.insert(
+                "deployment.kubernetes.io/max-replicas".into(),
+                (d.replicas + surge).to_string(),
+            );
+            annotations.insert(
+                "deployment.kubernetes.io/revision".into(),
+                (max_revision + 1).to_string(),
+            );
             let meta = ObjectMeta {
                 name: new_key.1.clone(),
                 namespace: key.0.clone(),
                 labels,
                 annotations,
-                owner: Some(OwnerRef { kind: Kind::Deployment, name: key.1.clone(), uid: d.meta.uid.clone() }),
+                owner: Some(OwnerRef {
+                    kind: Kind::Deployment,
+                    name: key.1.clone(),
+                    uid: d.meta.uid.clone(),
+                }),
                 ..ObjectMeta::default()
             };
             let meta = self.new_meta(meta);
@@ -212,16 +254,38 @@ impl Cluster {
             self.changed(Kind::ReplicaSet, &new_key);
             created_new = true;
             if let Some(dd) = self.deployments.get_mut(key) {
-                dd.meta.annotations.insert("deployment.kubernetes.io/revision".into(), (max_revision + 1).to_string());
+                dd.meta.annotations.insert(
+                    "deployment.kubernetes.io/revision".into(),
+                    (max_revision + 1).to_string(),
+                );
             }
-        } else if old_total > 0 || self.replicasets[&new_key].meta.annotations.get("deployment.kubernetes.io/revision").map(|r| r.parse::<i64>().unwrap_or(0)) < Some(max_revision) {
+        } else if old_total > 0
+            || self.replicasets[&new_key]
+                .meta
+                .annotations
+                .get("deployment.kubernetes.io/revision")
+                .map(|r| r.parse::<i64>().unwrap_or(0))
+                < Some(max_revision)
+        {
             // A rollback to an older template makes that ReplicaSet the newest revision again.
-            let cur_rev: i64 = self.replicasets[&new_key].meta.annotations.get("deployment.kubernetes.io/revision").and_then(|r| r.parse().ok()).unwrap_or(0);
+            let cur_rev: i64 = self.replicasets[&new_key]
+                .meta
+                .annotations
+                .get("deployment.kubernetes.io/revision")
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(0);
             if cur_rev < max_revision {
                 let rev = (max_revision + 1).to_string();
-                self.replicasets.get_mut(&new_key).expect("exists").meta.annotations.insert("deployment.kubernetes.io/revision".into(), rev.clone());
+                self.replicasets
+                    .get_mut(&new_key)
+                    .expect("exists")
+                    .meta
+                    .annotations
+                    .insert("deployment.kubernetes.io/revision".into(), rev.clone());
                 if let Some(dd) = self.deployments.get_mut(key) {
-                    dd.meta.annotations.insert("deployment.kubernetes.io/revision".into(), rev);
+                    dd.meta
+                        .annotations
+                        .insert("deployment.kubernetes.io/revision".into(), rev);
                 }
             }
         }
@@ -243,7 +307,11 @@ impl Cluster {
             let min_available = desired - max_unavailable;
             let new_rs = &self.replicasets[&new_key];
             let new_unavailable = (new_rs.replicas - new_rs.status_available).max(0);
-            let all_pods: i64 = owned.iter().map(|k| self.replicasets.get(k).map_or(0, |r| r.replicas)).sum::<i64>() + if created_new { target_new } else { 0 };
+            let all_pods: i64 = owned
+                .iter()
+                .map(|k| self.replicasets.get(k).map_or(0, |r| r.replicas))
+                .sum::<i64>()
+                + if created_new { target_new } else { 0 };
             let mut max_scaled_down = (all_pods - min_available - new_unavailable).max(0);
             // First old replicas that are not available cost nothing to remove.
             let mut olds: Vec<Key> = old.clone();
@@ -253,14 +321,19 @@ impl Cluster {
                     break;
                 }
                 let rs = &self.replicasets[k];
-                let unhealthy = (rs.replicas - rs.status_available).max(0).min(max_scaled_down);
+                let unhealthy = (rs.replicas - rs.status_available)
+                    .max(0)
+                    .min(max_scaled_down);
                 if unhealthy > 0 {
                     let to = rs.replicas - unhealthy;
                     max_scaled_down -= unhealthy;
                     self.scale_rs(k, to, &d);
                 }
             }
-            let available: i64 = owned.iter().map(|k| self.replicasets.get(k).map_or(0, |r| r.status_available)).sum();
+            let available: i64 = owned
+                .iter()
+                .map(|k| self.replicasets.get(k).map_or(0, |r| r.status_available))
+                .sum();
             let mut can = (available - min_available).max(0).min(max_scaled_down);
             for k in &olds {
                 if can == 0 {
@@ -276,7 +349,11 @@ impl Cluster {
         }
         // Status.
         let (mut replicas, mut ready, mut available) = (0, 0, 0);
-        for k in owned.iter().chain(std::iter::once(&new_key)).collect::<std::collections::BTreeSet<_>>() {
+        for k in owned
+            .iter()
+            .chain(std::iter::once(&new_key))
+            .collect::<std::collections::BTreeSet<_>>()
+        {
             if let Some(rs) = self.replicasets.get(k) {
                 replicas += rs.status_replicas;
                 ready += rs.status_ready;
@@ -286,8 +363,13 @@ impl Cluster {
         let updated = self.replicasets[&new_key].status_replicas;
         let now = self.now;
         let new_name = new_key.1.clone();
-        let old_left: i64 = old.iter().map(|k| self.replicasets.get(k).map_or(0, |r| r.replicas)).sum();
-        let Some(dd) = self.deployments.get_mut(key) else { return };
+        let old_left: i64 = old
+            .iter()
+            .map(|k| self.replicasets.get(k).map_or(0, |r| r.replicas))
+            .sum();
+        let Some(dd) = self.deployments.get_mut(key) else {
+            return;
+        };
         let before = dd.status.clone();
         dd.status.observed_generation = dd.meta.generation;
         dd.status.replicas = replicas;
@@ -300,20 +382,47 @@ impl Cluster {
             &mut dd.status.conditions,
             "Available",
             min_ok,
-            if min_ok { "MinimumReplicasAvailable" } else { "MinimumReplicasUnavailable" },
-            if min_ok { "Deployment has minimum availability." } else { "Deployment does not have minimum availability." },
+            if min_ok {
+                "MinimumReplicasAvailable"
+            } else {
+                "MinimumReplicasUnavailable"
+            },
+            if min_ok {
+                "Deployment has minimum availability."
+            } else {
+                "Deployment does not have minimum availability."
+            },
             now,
         );
-        let done = updated == desired && available >= desired && old_left == 0 && replicas == desired;
+        let done =
+            updated == desired && available >= desired && old_left == 0 && replicas == desired;
         let (reason, msg) = if done {
-            ("NewReplicaSetAvailable", format!("ReplicaSet \"{new_name}\" has successfully progressed."))
+            (
+                "NewReplicaSetAvailable",
+                format!("ReplicaSet \"{new_name}\" has successfully progressed."),
+            )
         } else if created_new {
-            ("NewReplicaSetCreated", format!("Created new replica set \"{new_name}\""))
+            (
+                "NewReplicaSetCreated",
+                format!("Created new replica set \"{new_name}\""),
+            )
         } else {
-            ("ReplicaSetUpdated", format!("ReplicaSet \"{new_name}\" is progressing."))
+            (
+                "ReplicaSetUpdated",
+                format!("ReplicaSet \"{new_name}\" is progressing."),
+            )
         };
-        set_dcond(&mut dd.status.conditions, "Progressing", true, reason, &msg, now);
-        dd.status.conditions.sort_by_key(|c| if c.kind == "Available" { 0 } else { 1 });
+        set_dcond(
+            &mut dd.status.conditions,
+            "Progressing",
+            true,
+            reason,
+            &msg,
+            now,
+        );
+        dd.status
+            .conditions
+            .sort_by_key(|c| if c.kind == "Available" { 0 } else { 1 });
         if dd.status != before {
             self.changed(Kind::Deployment, key);
         }
@@ -321,28 +430,59 @@ impl Cluster {
 
     fn scale_rs(&mut self, rs_key: &Key, to: i64, d: &Deployment) {
         let (surge, _) = surge_and_unavailable(d);
-        let Some(rs) = self.replicasets.get_mut(rs_key) else { return };
+        let Some(rs) = self.replicasets.get_mut(rs_key) else {
+            return;
+        };
         let from = rs.replicas;
         rs.replicas = to;
-        rs.meta.annotations.insert("deployment.kubernetes.io/desired-replicas".into(), d.replicas.to_string());
-        rs.meta.annotations.insert("deployment.kubernetes.io/max-replicas".into(), (d.replicas + surge).to_string());
+        rs.meta.annotations.insert(
+            "deployment.kubernetes.io/desired-replicas".into(),
+            d.replicas.to_string(),
+        );
+        rs.meta.annotations.insert(
+            "deployment.kubernetes.io/max-replicas".into(),
+            (d.replicas + surge).to_string(),
+        );
         self.changed(Kind::ReplicaSet, rs_key);
         let dir = if to > from { "up" } else { "down" };
         let msg = format!("Scaled {dir} replica set {} from {from} to {to}", rs_key.1);
-        self.record(Kind::Deployment, &d.meta.namespace, &d.meta.name, &d.meta.uid, "", "Normal", "ScalingReplicaSet", &msg, "deployment-controller");
+        self.record(
+            Kind::Deployment,
+            &d.meta.namespace,
+            &d.meta.name,
+            &d.meta.uid,
+            "",
+            "Normal",
+            "ScalingReplicaSet",
+            &msg,
+            "deployment-controller",
+        );
         self.enqueue(1, rs_key.clone(), MS);
     }
 
     pub(crate) fn reconcile_replicaset(&mut self, key: &Key) {
-        let Some(rs) = self.replicasets.get(key) else { return };
+        let Some(rs) = self.replicasets.get(key) else {
+            return;
+        };
         let uid = rs.meta.uid.clone();
         let want = rs.replicas;
-        let owned: Vec<Key> = self.pods_by_owner.get(&uid).map(|s| s.iter().cloned().collect()).unwrap_or_default();
+        let owned: Vec<Key> = self
+            .pods_by_owner
+            .get(&uid)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default();
         let mut live: Vec<(Key, bool, bool, u64)> = owned
             .iter()
             .filter_map(|k| self.pods.get(k).map(|p| (k, p)))
             .filter(|(_, p)| p.meta.deletion.is_none())
-            .map(|(k, p)| (k.clone(), !p.spec.node_name.is_empty(), is_ready(p), p.meta.creation))
+            .map(|(k, p)| {
+                (
+                    k.clone(),
+                    !p.spec.node_name.is_empty(),
+                    is_ready(p),
+                    p.meta.creation,
+                )
+            })
             .collect();
         let have = live.len() as i64;
         if have < want {
@@ -353,7 +493,11 @@ impl Cluster {
                     generate_name: format!("{}-", key.1),
                     labels: rs.template.labels.clone(),
                     annotations: rs.template.annotations.clone(),
-                    owner: Some(OwnerRef { kind: Kind::ReplicaSet, name: key.1.clone(), uid: uid.clone() }),
+                    owner: Some(OwnerRef {
+                        kind: Kind::ReplicaSet,
+                        name: key.1.clone(),
+                        uid: uid.clone(),
+                    }),
                     ..ObjectMeta::default()
                 };
                 loop {
@@ -368,11 +512,31 @@ impl Cluster {
                 match self.admit_pod(pod) {
                     Ok(_) => {
                         let msg = format!("Created pod: {name}");
-                        self.record(Kind::ReplicaSet, &key.0, &key.1, &uid, "", "Normal", "SuccessfulCreate", &msg, "replicaset-controller");
+                        self.record(
+                            Kind::ReplicaSet,
+                            &key.0,
+                            &key.1,
+                            &uid,
+                            "",
+                            "Normal",
+                            "SuccessfulCreate",
+                            &msg,
+                            "replicaset-controller",
+                        );
                     }
                     Err(e) => {
                         let msg = format!("Error creating: {}", e);
-                        self.record(Kind::ReplicaSet, &key.0, &key.1, &uid, "", "Warning", "FailedCreate", &msg, "replicaset-controller");
+                        self.record(
+                            Kind::ReplicaSet,
+                            &key.0,
+                            &key.1,
+                            &uid,
+                            "",
+                            "Warning",
+                            "FailedCreate",
+                            &msg,
+                            "replicaset-controller",
+                        );
                         break;
                     }
                 }
@@ -383,12 +547,28 @@ impl Cluster {
             for (k, _, _, _) in live.iter().take((have - want) as usize) {
                 self.begin_pod_deletion(k);
                 let msg = format!("Deleted pod: {}", k.1);
-                self.record(Kind::ReplicaSet, &key.0, &key.1, &uid, "", "Normal", "SuccessfulDelete", &msg, "replicaset-controller");
+                self.record(
+                    Kind::ReplicaSet,
+                    &key.0,
+                    &key.1,
+                    &uid,
+                    "",
+                    "Normal",
+                    "SuccessfulDelete",
+                    &msg,
+                    "replicaset-controller",
+                );
             }
         }
         // Status counts every pod not being deleted.
         let (mut n, mut ready) = (0, 0);
-        let owned: Vec<&Pod> = self.pods_by_owner.get(&uid).into_iter().flatten().filter_map(|k| self.pods.get(k)).collect();
+        let owned: Vec<&Pod> = self
+            .pods_by_owner
+            .get(&uid)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.pods.get(k))
+            .collect();
         for p in owned {
             if p.meta.deletion.is_none() {
                 n += 1;
@@ -417,20 +597,36 @@ impl Cluster {
             ..ObjectMeta::default()
         };
         let meta = self.new_meta(meta);
-        self.endpoints.insert(key.clone(), Endpoints { meta, addresses: vec![], ports: vec![] });
+        self.endpoints.insert(
+            key.clone(),
+            Endpoints {
+                meta,
+                addresses: vec![],
+                ports: vec![],
+            },
+        );
         self.changed(Kind::Endpoints, key);
         self.enqueue(2, key.clone(), MS);
     }
 
     pub(crate) fn sync_endpoints(&mut self, key: &Key) {
-        let Some(svc) = self.services.get(key) else { return };
+        let Some(svc) = self.services.get(key) else {
+            return;
+        };
         if svc.selector.is_empty() {
             return;
         }
         let mut addresses = Vec::new();
         let mut ports = Vec::new();
-        for (_, p) in self.pods.range((key.0.clone(), String::new())..).take_while(|(k, _)| k.0 == key.0) {
-            if !selector_matches(&svc.selector, &p.meta.labels) || p.status.pod_ip.is_empty() || p.meta.deletion.is_some() {
+        for (_, p) in self
+            .pods
+            .range((key.0.clone(), String::new())..)
+            .take_while(|(k, _)| k.0 == key.0)
+        {
+            if !selector_matches(&svc.selector, &p.meta.labels)
+                || p.status.pod_ip.is_empty()
+                || p.meta.deletion.is_some()
+            {
                 continue;
             }
             addresses.push(EndpointAddress {
@@ -457,7 +653,9 @@ impl Cluster {
             }
         }
         addresses.sort_by_key(|a| ip_sort_key(&a.ip));
-        let Some(ep) = self.endpoints.get_mut(key) else { return };
+        let Some(ep) = self.endpoints.get_mut(key) else {
+            return;
+        };
         if ep.addresses != addresses || (!ports.is_empty() && ep.ports != ports) {
             ep.addresses = addresses;
             if !ports.is_empty() {
@@ -486,7 +684,14 @@ fn ip_sort_key(ip: &str) -> Vec<u32> {
     ip.split('.').map(|x| x.parse().unwrap_or(0)).collect()
 }
 
-fn set_dcond(conds: &mut Vec<DeploymentCondition>, kind: &str, status: bool, reason: &str, message: &str, now: crate::time::Nanos) {
+fn set_dcond(
+    conds: &mut Vec<DeploymentCondition>,
+    kind: &str,
+    status: bool,
+    reason: &str,
+    message: &str,
+    now: crate::time::Nanos,
+) {
     if let Some(c) = conds.iter_mut().find(|c| c.kind == kind) {
         if c.status != status {
             c.last_transition = now;
@@ -511,8 +716,15 @@ fn set_dcond(conds: &mut Vec<DeploymentCondition>, kind: &str, status: bool, rea
 
 /// The pod's QoS class from its containers' requests and limits.
 pub fn qos_class(spec: &PodSpec) -> String {
-    let all: Vec<&Container> = spec.init_containers.iter().chain(spec.containers.iter()).collect();
-    if all.iter().all(|c| c.resources.requests.is_empty() && c.resources.limits.is_empty()) {
+    let all: Vec<&Container> = spec
+        .init_containers
+        .iter()
+        .chain(spec.containers.iter())
+        .collect();
+    if all
+        .iter()
+        .all(|c| c.resources.requests.is_empty() && c.resources.limits.is_empty())
+    {
         return "BestEffort".into();
     }
     let guaranteed = all.iter().all(|c| {
@@ -521,5 +733,10 @@ pub fn qos_class(spec: &PodSpec) -> String {
             l.is_some() && c.resources.requests.get(*r).is_none_or(|q| Some(q) == l)
         })
     });
-    if guaranteed { "Guaranteed" } else { "Burstable" }.into()
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+    .into()
 }

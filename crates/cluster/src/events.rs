@@ -19,7 +19,12 @@ impl Cluster {
         message: &str,
         source: &str,
     ) {
-        let agg = (uid.to_string(), field_path.to_string(), reason.to_string(), message.to_string());
+        let agg = (
+            uid.to_string(),
+            field_path.to_string(),
+            reason.to_string(),
+            message.to_string(),
+        );
         let now = self.now;
         if let Some(key) = self.event_index.get(&agg).cloned() {
             if let Some(e) = self.events.get_mut(&key) {
@@ -32,11 +37,18 @@ impl Cluster {
             }
         }
         // Event names are `<object>.<hex timestamp>`, so they sort by object, then time.
-        let mut ev_name = format!("{name}.{:016x}", crate::time::EPOCH_UNIX as u64 * 1_000_000_000 + now);
+        let mut ev_name = format!(
+            "{name}.{:016x}",
+            crate::time::EPOCH_UNIX as u64 * 1_000_000_000 + now
+        );
         while self.events.contains_key(&(ns.to_string(), ev_name.clone())) {
             ev_name.push('0');
         }
-        let meta = ObjectMeta { name: ev_name.clone(), namespace: ns.to_string(), ..ObjectMeta::default() };
+        let meta = ObjectMeta {
+            name: ev_name.clone(),
+            namespace: ns.to_string(),
+            ..ObjectMeta::default()
+        };
         let meta = self.new_meta(meta);
         let key = (ns.to_string(), ev_name);
         self.events.insert(

@@ -76,12 +76,18 @@ impl PodRuntime {
         self.init = spec
             .init_containers
             .iter()
-            .map(|c| ContainerRuntime { behaviour: Behaviour::classify(c), ..ContainerRuntime::default() })
+            .map(|c| ContainerRuntime {
+                behaviour: Behaviour::classify(c),
+                ..ContainerRuntime::default()
+            })
             .collect();
         self.main = spec
             .containers
             .iter()
-            .map(|c| ContainerRuntime { behaviour: Behaviour::classify(c), ..ContainerRuntime::default() })
+            .map(|c| ContainerRuntime {
+                behaviour: Behaviour::classify(c),
+                ..ContainerRuntime::default()
+            })
             .collect();
     }
 
@@ -117,7 +123,8 @@ pub fn image_size(image: &str) -> u64 {
 /// The fully qualified image reference (`mysql:5.6` → `docker.io/library/mysql:5.6`).
 pub fn qualified_image(image: &str) -> String {
     let first = image.split('/').next().unwrap_or("");
-    let has_registry = image.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let has_registry =
+        image.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
     let mut s = if has_registry {
         image.to_string()
     } else if image.contains('/') {
@@ -135,7 +142,10 @@ pub fn qualified_image(image: &str) -> String {
 /// The image ID the runtime reports (`repo@sha256:…`).
 pub fn image_id(image: &str) -> String {
     let q = qualified_image(image);
-    let repo = q.rsplit_once(':').map_or(q.as_str(), |(r, t)| if t.contains('/') { q.as_str() } else { r });
+    let repo = q.rsplit_once(':').map_or(
+        q.as_str(),
+        |(r, t)| if t.contains('/') { q.as_str() } else { r },
+    );
     format!("{repo}@sha256:{}", digest_hex(&q, 64))
 }
 
@@ -180,10 +190,27 @@ impl Cluster {
         }
     }
 
-    pub(crate) fn pod_event(&mut self, key: &Key, c: Option<ContainerRef>, type_: &str, reason: &str, msg: &str) {
+    pub(crate) fn pod_event(
+        &mut self,
+        key: &Key,
+        c: Option<ContainerRef>,
+        type_: &str,
+        reason: &str,
+        msg: &str,
+    ) {
         let uid = self.pods[key].meta.uid.clone();
         let fp = c.map(|c| self.field_path(key, c)).unwrap_or_default();
-        self.record(Kind::Pod, &key.0.clone(), &key.1.clone(), &uid, &fp, type_, reason, msg, "kubelet");
+        self.record(
+            Kind::Pod,
+            &key.0.clone(),
+            &key.1.clone(),
+            &uid,
+            &fp,
+            type_,
+            reason,
+            msg,
+            "kubelet",
+        );
     }
 
     fn allocate_pod_ip(&mut self, node: usize) -> String {
@@ -211,18 +238,57 @@ impl Cluster {
         p.status.pod_ip = ip;
         p.status.start_time = Some(now);
         let has_init = !p.spec.init_containers.is_empty();
-        p.status.init_statuses =
-            p.spec.init_containers.iter().map(|c| ContainerStatus::waiting(&c.name, &c.image, "PodInitializing")).collect();
+        p.status.init_statuses = p
+            .spec
+            .init_containers
+            .iter()
+            .map(|c| ContainerStatus::waiting(&c.name, &c.image, "PodInitializing"))
+            .collect();
         p.status.statuses = p
             .spec
             .containers
             .iter()
-            .map(|c| ContainerStatus::waiting(&c.name, &c.image, if has_init { "PodInitializing" } else { "ContainerCreating" }))
+            .map(|c| {
+                ContainerStatus::waiting(
+                    &c.name,
+                    &c.image,
+                    if has_init {
+                        "PodInitializing"
+                    } else {
+                        "ContainerCreating"
+                    },
+                )
+            })
             .collect();
-        set_condition(&mut p.status, "PodReadyToStartContainers", true, now, "", "");
-        set_condition(&mut p.status, "Initialized", !has_init, now, if has_init { "ContainersNotInitialized" } else { "" }, "");
+        set_condition(
+            &mut p.status,
+            "PodReadyToStartContainers",
+            true,
+            now,
+            "",
+            "",
+        );
+        set_condition(
+            &mut p.status,
+            "Initialized",
+            !has_init,
+            now,
+            if has_init {
+                "ContainersNotInitialized"
+            } else {
+                ""
+            },
+            "",
+        );
         set_condition(&mut p.status, "Ready", false, now, "ContainersNotReady", "");
-        set_condition(&mut p.status, "ContainersReady", false, now, "ContainersNotReady", "");
+        set_condition(
+            &mut p.status,
+            "ContainersReady",
+            false,
+            now,
+            "ContainersNotReady",
+            "",
+        );
         self.refresh_pod(key);
         self.changed(Kind::Pod, key);
         self.pod_changed(key);
@@ -264,7 +330,13 @@ impl Cluster {
             if p.runtime.main.iter().any(|rt| rt.stage == Stage::Pulling) {
                 return;
             }
-            self.begin_container(key, ContainerRef { init: false, idx: i });
+            self.begin_container(
+                key,
+                ContainerRef {
+                    init: false,
+                    idx: i,
+                },
+            );
         }
     }
 
@@ -288,7 +360,10 @@ impl Cluster {
                 self.pod_event(key, Some(c), "Warning", "Failed", "Error: InvalidImageName");
                 self.crt(key, c).stage = Stage::PullBackOff;
                 let st = self.cstatus(key, c);
-                st.state = ContainerState::Waiting { reason: "InvalidImageName".into(), message: msg };
+                st.state = ContainerState::Waiting {
+                    reason: "InvalidImageName".into(),
+                    message: msg,
+                };
                 self.changed(Kind::Pod, key);
                 return;
             }
@@ -303,7 +378,10 @@ impl Cluster {
             None => {}
         }
         if present && spec.image_pull_policy != "Always" {
-            let msg = format!("Container image \"{}\" already present on machine", spec.image);
+            let msg = format!(
+                "Container image \"{}\" already present on machine",
+                spec.image
+            );
             self.pod_event(key, Some(c), "Normal", "Pulled", &msg);
             // The kubelet starts the container in the same sync, so one status update
             // covers every container whose image was already there.
@@ -342,7 +420,8 @@ impl Cluster {
         rt.pulled = true;
         rt.pull_requested = now;
         rt.pull_started = start;
-        self.queue.push(done, Action::PullDone(key.clone(), uid, c, run));
+        self.queue
+            .push(done, Action::PullDone(key.clone(), uid, c, run));
     }
 
     pub(crate) fn pull_done(&mut self, key: &Key, uid: &str, c: ContainerRef, run: u32) {
@@ -411,7 +490,10 @@ impl Cluster {
         // Probes.
         if let Some(p) = &spec.startup {
             let d = (p.initial_delay.max(0) as u64) * SEC + self.rng.range(0, 900) * MS;
-            self.schedule(d, Action::Probe(key.clone(), uid.clone(), c, run, ProbeKind::Startup));
+            self.schedule(
+                d,
+                Action::Probe(key.clone(), uid.clone(), c, run, ProbeKind::Startup),
+            );
         } else {
             self.schedule_after_startup(key, &uid, c, run, &spec);
         }
@@ -425,14 +507,27 @@ impl Cluster {
         }
     }
 
-    fn schedule_after_startup(&mut self, key: &Key, uid: &str, c: ContainerRef, run: u32, spec: &Container) {
+    fn schedule_after_startup(
+        &mut self,
+        key: &Key,
+        uid: &str,
+        c: ContainerRef,
+        run: u32,
+        spec: &Container,
+    ) {
         if let Some(p) = &spec.readiness {
             let d = (p.initial_delay.max(0) as u64) * SEC + self.rng.range(100, 1000) * MS;
-            self.schedule(d, Action::Probe(key.clone(), uid.to_string(), c, run, ProbeKind::Readiness));
+            self.schedule(
+                d,
+                Action::Probe(key.clone(), uid.to_string(), c, run, ProbeKind::Readiness),
+            );
         }
         if let Some(p) = &spec.liveness {
             let d = (p.initial_delay.max(0) as u64) * SEC + self.rng.range(100, 1000) * MS;
-            self.schedule(d, Action::Probe(key.clone(), uid.to_string(), c, run, ProbeKind::Liveness));
+            self.schedule(
+                d,
+                Action::Probe(key.clone(), uid.to_string(), c, run, ProbeKind::Liveness),
+            );
         }
     }
 
@@ -452,11 +547,29 @@ impl Cluster {
             .all(|(_, s)| s.ready);
         let initialized = p.status.condition("Initialized").is_some_and(|c| c.status);
         let all_ready = initialized && sidecars_ready && p.status.statuses.iter().all(|s| s.ready);
-        set_condition(&mut p.status, "ContainersReady", all_ready, now, if all_ready { "" } else { "ContainersNotReady" }, "");
-        set_condition(&mut p.status, "Ready", all_ready, now, if all_ready { "" } else { "ContainersNotReady" }, "");
+        set_condition(
+            &mut p.status,
+            "ContainersReady",
+            all_ready,
+            now,
+            if all_ready { "" } else { "ContainersNotReady" },
+            "",
+        );
+        set_condition(
+            &mut p.status,
+            "Ready",
+            all_ready,
+            now,
+            if all_ready { "" } else { "ContainersNotReady" },
+            "",
+        );
         let main_done = p.runtime.main.iter().all(|r| r.stage == Stage::Done);
         p.status.phase = if main_done && !p.runtime.main.is_empty() {
-            let ok = p.status.statuses.iter().all(|s| matches!(&s.state, ContainerState::Terminated(t) if t.exit_code == 0));
+            let ok = p
+                .status
+                .statuses
+                .iter()
+                .all(|s| matches!(&s.state, ContainerState::Terminated(t) if t.exit_code == 0));
             if ok { "Succeeded" } else { "Failed" }.into()
         } else if initialized && p.runtime.main.iter().any(|r| r.run > 0) {
             "Running".into()
@@ -538,9 +651,18 @@ impl Cluster {
         let err = format!(
             "rpc error: code = NotFound desc = failed to pull and unpack image \"{q}\": failed to resolve reference \"{q}\": {q}: not found"
         );
-        self.pod_event(key, Some(c), "Warning", "Failed", &format!("Failed to pull image \"{image}\": {err}"));
+        self.pod_event(
+            key,
+            Some(c),
+            "Warning",
+            "Failed",
+            &format!("Failed to pull image \"{image}\": {err}"),
+        );
         self.pod_event(key, Some(c), "Warning", "Failed", "Error: ErrImagePull");
-        self.cstatus(key, c).state = ContainerState::Waiting { reason: "ErrImagePull".into(), message: err };
+        self.cstatus(key, c).state = ContainerState::Waiting {
+            reason: "ErrImagePull".into(),
+            message: err,
+        };
         self.crt(key, c).stage = Stage::PullBackOff;
         self.changed(Kind::Pod, key);
         let d = self.rng.range(1000, 2000) * MS;
@@ -557,12 +679,19 @@ impl Cluster {
         }
         let image = self.cspec(key, c).image.clone();
         let rt = self.crt(key, c);
-        let wait = if rt.pull_backoff == 0 { 10 * SEC } else { (rt.pull_backoff * 2).min(300 * SEC) };
+        let wait = if rt.pull_backoff == 0 {
+            10 * SEC
+        } else {
+            (rt.pull_backoff * 2).min(300 * SEC)
+        };
         rt.pull_backoff = wait;
         let msg = format!("Back-off pulling image \"{image}\"");
         self.pod_event(key, Some(c), "Normal", "BackOff", &msg);
         self.pod_event(key, Some(c), "Warning", "Failed", "Error: ImagePullBackOff");
-        self.cstatus(key, c).state = ContainerState::Waiting { reason: "ImagePullBackOff".into(), message: msg };
+        self.cstatus(key, c).state = ContainerState::Waiting {
+            reason: "ImagePullBackOff".into(),
+            message: msg,
+        };
         self.changed(Kind::Pod, key);
         self.schedule(wait, Action::Restart(key.clone(), uid.to_string(), c, run));
     }
@@ -588,9 +717,13 @@ impl Cluster {
                 }
                 st.state = ContainerState::Waiting {
                     reason: "CrashLoopBackOff".into(),
-                    message: format!("back-off {} restarting failed container={name} pod={pod}_{ns}({uid})", go_duration(wait)),
+                    message: format!(
+                        "back-off {} restarting failed container={name} pod={pod}_{ns}({uid})",
+                        go_duration(wait)
+                    ),
                 };
-                let msg = format!("Back-off restarting failed container {name} in pod {pod}_{ns}({uid})");
+                let msg =
+                    format!("Back-off restarting failed container {name} in pod {pod}_{ns}({uid})");
                 self.pod_event(key, Some(c), "Warning", "BackOff", &msg);
                 self.changed(Kind::Pod, key);
                 self.schedule(wait, Action::Restart(key.clone(), uid.to_string(), c, run));
@@ -610,7 +743,14 @@ impl Cluster {
         }
     }
 
-    pub(crate) fn probe(&mut self, key: &Key, uid: &str, c: ContainerRef, run: u32, kind: ProbeKind) {
+    pub(crate) fn probe(
+        &mut self,
+        key: &Key,
+        uid: &str,
+        c: ContainerRef,
+        run: u32,
+        kind: ProbeKind,
+    ) {
         if !self.pod_ok(key, uid) || self.pods[key].meta.deletion.is_some() {
             return;
         }
@@ -688,8 +828,15 @@ impl Cluster {
                             rt.startup_fail
                         };
                         if n >= threshold {
-                            let what = if kind == ProbeKind::Liveness { "liveness" } else { "startup" };
-                            let msg = format!("Container {} failed {what} probe, will be restarted", spec.name);
+                            let what = if kind == ProbeKind::Liveness {
+                                "liveness"
+                            } else {
+                                "startup"
+                            };
+                            let msg = format!(
+                                "Container {} failed {what} probe, will be restarted",
+                                spec.name
+                            );
                             self.pod_event(key, Some(c), "Normal", "Killing", &msg);
                             self.workload_log_kill(key, c);
                             self.container_exit(key, c, 137, "Error");
@@ -700,16 +847,22 @@ impl Cluster {
             }
         }
         if reschedule {
-            self.schedule(period, Action::Probe(key.clone(), uid.to_string(), c, run, kind));
+            self.schedule(
+                period,
+                Action::Probe(key.clone(), uid.to_string(), c, run, kind),
+            );
         }
     }
 
     fn port_number(&self, key: &Key, c: ContainerRef, port: &PortRef) -> i64 {
         match port {
             PortRef::Int(i) => *i,
-            PortRef::Name(n) => {
-                self.cspec(key, c).ports.iter().find(|p| &p.name == n).map_or(0, |p| p.container_port)
-            }
+            PortRef::Name(n) => self
+                .cspec(key, c)
+                .ports
+                .iter()
+                .find(|p| &p.name == n)
+                .map_or(0, |p| p.container_port),
         }
     }
 
@@ -717,16 +870,32 @@ impl Cluster {
     fn owner_of_port(&self, key: &Key, port: i64, fallback: ContainerRef) -> ContainerRef {
         let p = &self.pods[key];
         if [15020, 15021, 15090].contains(&port) {
-            if let Some(i) = p.spec.containers.iter().position(|c| c.name == "istio-proxy") {
-                return ContainerRef { init: false, idx: i };
+            if let Some(i) = p
+                .spec
+                .containers
+                .iter()
+                .position(|c| c.name == "istio-proxy")
+            {
+                return ContainerRef {
+                    init: false,
+                    idx: i,
+                };
             }
-            if let Some(i) = p.spec.init_containers.iter().position(|c| c.name == "istio-proxy") {
+            if let Some(i) = p
+                .spec
+                .init_containers
+                .iter()
+                .position(|c| c.name == "istio-proxy")
+            {
                 return ContainerRef { init: true, idx: i };
             }
         }
         for (i, c) in p.spec.containers.iter().enumerate() {
             if c.ports.iter().any(|cp| cp.container_port == port) {
-                return ContainerRef { init: false, idx: i };
+                return ContainerRef {
+                    init: false,
+                    idx: i,
+                };
             }
         }
         fallback
@@ -745,17 +914,25 @@ impl Cluster {
         let ip = self.pods[key].status.pod_ip.clone();
         match &probe.action {
             ProbeAction::Exec { .. } => Ok(()),
-            ProbeAction::HttpGet { path, port, scheme, .. } => {
+            ProbeAction::HttpGet {
+                path, port, scheme, ..
+            } => {
                 let port = self.port_number(key, c, port);
                 let owner = self.owner_of_port(key, port, c);
                 let rt = self.rt_of(key, owner);
                 let url = format!("{}://{ip}:{port}{path}", scheme.to_lowercase());
                 if !rt.listening {
-                    return Err(format!("Get \"{url}\": dial tcp {ip}:{port}: connect: connection refused"));
+                    return Err(format!(
+                        "Get \"{url}\": dial tcp {ip}:{port}: connect: connection refused"
+                    ));
                 }
                 if port == 15020 {
                     // pilot-agent forwards `/app-health/<container>/...` to the application.
-                    let target = path.trim_start_matches("/app-health/").split('/').next().unwrap_or("");
+                    let target = path
+                        .trim_start_matches("/app-health/")
+                        .split('/')
+                        .next()
+                        .unwrap_or("");
                     let p = &self.pods[key];
                     if let Some(i) = p.spec.containers.iter().position(|x| x.name == target) {
                         if !p.runtime.main[i].serving {
@@ -782,7 +959,9 @@ impl Cluster {
                 if self.rt_of(key, c).serving {
                     Ok(())
                 } else {
-                    Err(format!("timeout: failed to connect service \"{ip}:{port}\" within 1s"))
+                    Err(format!(
+                        "timeout: failed to connect service \"{ip}:{port}\" within 1s"
+                    ))
                 }
             }
         }
@@ -805,10 +984,17 @@ impl Cluster {
         let p = self.pods.get_mut(key).expect("pod exists");
         p.meta.deletion = Some(now + grace);
         let running: Vec<ContainerRef> = (0..p.spec.containers.len())
-            .map(|i| ContainerRef { init: false, idx: i })
+            .map(|i| ContainerRef {
+                init: false,
+                idx: i,
+            })
             .chain((0..p.spec.init_containers.len()).map(|i| ContainerRef { init: true, idx: i }))
             .filter(|c| {
-                let st = if c.init { &p.status.init_statuses[c.idx] } else { &p.status.statuses[c.idx] };
+                let st = if c.init {
+                    &p.status.init_statuses[c.idx]
+                } else {
+                    &p.status.statuses[c.idx]
+                };
                 st.is_running()
             })
             .collect();
@@ -819,7 +1005,11 @@ impl Cluster {
         }
         self.changed(Kind::Pod, key);
         self.pod_changed(key);
-        let d = if injected { self.rng.range(5000, 6500) } else { self.rng.range(1200, 3000) } * MS;
+        let d = if injected {
+            self.rng.range(5000, 6500)
+        } else {
+            self.rng.range(1200, 3000)
+        } * MS;
         self.schedule(d.min(grace.max(MS)), Action::KillDone(key.clone(), uid));
     }
 
@@ -888,8 +1078,20 @@ pub fn image_problem(image: &str) -> Option<ImageProblem> {
         && !image.contains(char::is_whitespace)
         && !image.starts_with(['-', ':', '/', '.'])
         && !image.ends_with([':', '/', '@'])
-        && image.split('/').next_back().is_some_and(|last| !last.split(':').next().unwrap_or("").chars().any(|c| c.is_ascii_uppercase()))
-        && !image.split(':').next().unwrap_or("").chars().any(|c| c.is_ascii_uppercase());
+        && image.split('/').next_back().is_some_and(|last| {
+            !last
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .chars()
+                .any(|c| c.is_ascii_uppercase())
+        })
+        && !image
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .any(|c| c.is_ascii_uppercase());
     if !valid {
         return Some(ImageProblem::Invalid);
     }
@@ -899,10 +1101,22 @@ pub fn image_problem(image: &str) -> Option<ImageProblem> {
         return None;
     }
     let ok = match repo {
-        "docker.io/saturnism/helloworld-service-istio" | "docker.io/saturnism/guestbook-ui-istio" => ["1.0", "2.0", "latest"].contains(&tag),
+        "docker.io/saturnism/helloworld-service-istio"
+        | "docker.io/saturnism/guestbook-ui-istio" => ["1.0", "2.0", "latest"].contains(&tag),
         "docker.io/saturnism/guestbook-service-istio" => ["1.0", "latest"].contains(&tag),
-        "docker.io/library/mysql" => ["5.6", "5.7", "8.0", "8.4", "9.0", "latest"].contains(&tag) || tag.starts_with("5.") || tag.starts_with("8."),
-        "docker.io/istio/proxyv2" | "docker.io/istio/pilot" => tag.starts_with("1.") && tag[2..].split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == '-' || c.is_ascii_alphabetic())),
+        "docker.io/library/mysql" => {
+            ["5.6", "5.7", "8.0", "8.4", "9.0", "latest"].contains(&tag)
+                || tag.starts_with("5.")
+                || tag.starts_with("8.")
+        }
+        "docker.io/istio/proxyv2" | "docker.io/istio/pilot" => {
+            tag.starts_with("1.")
+                && tag[2..].split('.').all(|p| {
+                    !p.is_empty()
+                        && p.chars()
+                            .all(|c| c.is_ascii_digit() || c == '-' || c.is_ascii_alphabetic())
+                })
+        }
         _ => true,
     };
     (!ok).then_some(ImageProblem::NotFound)
@@ -912,7 +1126,11 @@ pub fn image_problem(image: &str) -> Option<ImageProblem> {
 fn stop_container(st: &mut ContainerStatus, code: i32, now: Nanos) {
     if let ContainerState::Running { started } = st.state {
         st.state = ContainerState::Terminated(Terminated {
-            reason: if code == 0 { "Completed".into() } else { "Error".into() },
+            reason: if code == 0 {
+                "Completed".into()
+            } else {
+                "Error".into()
+            },
             exit_code: code,
             started,
             finished: now,

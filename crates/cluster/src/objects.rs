@@ -138,11 +138,23 @@ pub struct ContainerPort {
 #[derive(Clone, Debug, PartialEq)]
 pub enum EnvSource {
     /// `fieldRef.fieldPath` (with its apiVersion, usually `v1`).
-    Field { api_version: String, path: String },
+    Field {
+        api_version: String,
+        path: String,
+    },
     /// `resourceFieldRef` (`limits.cpu`, with an optional divisor).
-    Resource { resource: String, divisor: String },
-    ConfigMapKey { name: String, key: String },
-    SecretKey { name: String, key: String },
+    Resource {
+        resource: String,
+        divisor: String,
+    },
+    ConfigMapKey {
+        name: String,
+        key: String,
+    },
+    SecretKey {
+        name: String,
+        key: String,
+    },
 }
 
 /// One environment variable.
@@ -172,10 +184,21 @@ impl std::fmt::Display for PortRef {
 /// What a probe does.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProbeAction {
-    HttpGet { path: String, port: PortRef, scheme: String, host: String },
-    TcpSocket { port: PortRef },
-    Exec { command: Vec<String> },
-    Grpc { port: i64 },
+    HttpGet {
+        path: String,
+        port: PortRef,
+        scheme: String,
+        host: String,
+    },
+    TcpSocket {
+        port: PortRef,
+    },
+    Exec {
+        command: Vec<String>,
+    },
+    Grpc {
+        port: i64,
+    },
 }
 
 /// A liveness, readiness or startup probe (defaults filled as the API server does).
@@ -271,12 +294,30 @@ pub fn default_pull_policy(image: &str) -> &'static str {
 /// A pod volume's source, for the kinds describe knows how to print.
 #[derive(Clone, Debug, PartialEq)]
 pub enum VolumeSource {
-    EmptyDir { medium: String, size_limit: Option<String> },
-    ConfigMap { name: String, optional: bool },
-    Secret { name: String, optional: bool },
-    DownwardApi { items: Vec<(String, String)> },
-    Projected { token_expiration: Option<i64>, config_map: Option<String>, downward_api: bool },
-    Other { kind: String, body: Tree },
+    EmptyDir {
+        medium: String,
+        size_limit: Option<String>,
+    },
+    ConfigMap {
+        name: String,
+        optional: bool,
+    },
+    Secret {
+        name: String,
+        optional: bool,
+    },
+    DownwardApi {
+        items: Vec<(String, String)>,
+    },
+    Projected {
+        token_expiration: Option<i64>,
+        config_map: Option<String>,
+        downward_api: bool,
+    },
+    Other {
+        kind: String,
+        body: Tree,
+    },
 }
 
 /// A pod volume.
@@ -371,7 +412,11 @@ pub struct Strategy {
 
 impl Default for Strategy {
     fn default() -> Self {
-        Strategy { kind: "RollingUpdate".into(), max_surge: "25%".into(), max_unavailable: "25%".into() }
+        Strategy {
+            kind: "RollingUpdate".into(),
+            max_surge: "25%".into(),
+            max_unavailable: "25%".into(),
+        }
     }
 }
 
@@ -461,7 +506,10 @@ impl ContainerStatus {
     pub(crate) fn waiting(name: &str, image: &str, reason: &str) -> Self {
         ContainerStatus {
             name: name.to_string(),
-            state: ContainerState::Waiting { reason: reason.to_string(), message: String::new() },
+            state: ContainerState::Waiting {
+                reason: reason.to_string(),
+                message: String::new(),
+            },
             last_state: None,
             ready: false,
             started: false,
@@ -651,7 +699,10 @@ impl Pod {
         Pod {
             meta,
             spec,
-            status: PodStatus { phase: "Pending".into(), ..PodStatus::default() },
+            status: PodStatus {
+                phase: "Pending".into(),
+                ..PodStatus::default()
+            },
             runtime: crate::kubelet::PodRuntime::default(),
         }
     }
@@ -662,7 +713,9 @@ pub fn cpu_milli(q: &str) -> i64 {
     if let Some(m) = q.strip_suffix('m') {
         return m.parse().unwrap_or(0);
     }
-    q.parse::<f64>().map(|v| (v * 1000.0).round() as i64).unwrap_or(0)
+    q.parse::<f64>()
+        .map(|v| (v * 1000.0).round() as i64)
+        .unwrap_or(0)
 }
 
 /// Parse a Kubernetes memory quantity into bytes (`256Mi`, `1Gi`, `512M`).
@@ -681,7 +734,10 @@ pub fn memory_bytes(q: &str) -> i64 {
     ];
     for (suffix, mult) in UNITS {
         if let Some(n) = q.strip_suffix(suffix) {
-            return n.parse::<f64>().map(|v| (v * mult as f64) as i64).unwrap_or(0);
+            return n
+                .parse::<f64>()
+                .map(|v| (v * mult as f64) as i64)
+                .unwrap_or(0);
         }
     }
     q.parse().unwrap_or(0)

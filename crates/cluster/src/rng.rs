@@ -14,7 +14,9 @@ pub struct Rng {
 impl Rng {
     /// A generator whose whole future is fixed by `seed`.
     pub fn new(seed: u64) -> Self {
-        Rng { state: seed ^ 0x6a09_e667_f3bc_c908 }
+        Rng {
+            state: seed ^ 0x6a09_e667_f3bc_c908,
+        }
     }
 
     /// The next 64 random bits.
@@ -54,7 +56,15 @@ impl Rng {
     /// A random (version 4) UUID.
     pub fn uuid(&mut self) -> String {
         let h = self.hex(32);
-        format!("{}-{}-4{}-{}{}-{}", &h[0..8], &h[8..12], &h[13..16], ["8", "9", "a", "b"][(self.next_u64() % 4) as usize], &h[17..20], &h[20..32])
+        format!(
+            "{}-{}-4{}-{}{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[13..16],
+            ["8", "9", "a", "b"][(self.next_u64() % 4) as usize],
+            &h[17..20],
+            &h[20..32]
+        )
     }
 }
 
@@ -70,7 +80,9 @@ pub fn fnv32a(data: &[u8]) -> u32 {
 
 /// apimachinery's `SafeEncodeString`: every byte mapped into the name alphabet.
 pub fn safe_encode(s: &str) -> String {
-    s.bytes().map(|b| ALPHANUMS[(b as usize) % ALPHANUMS.len()] as char).collect()
+    s.bytes()
+        .map(|b| ALPHANUMS[(b as usize) % ALPHANUMS.len()] as char)
+        .collect()
 }
 
 /// A deterministic hex digest of some text (stands in for image digests).

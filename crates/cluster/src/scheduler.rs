@@ -13,13 +13,29 @@ pub fn pod_requests(spec: &PodSpec) -> (i64, i64) {
         cs.iter().fold((0, 0), |(c, m), x| {
             (
                 c + x.resources.requests.get("cpu").map_or(0, |q| cpu_milli(q)),
-                m + x.resources.requests.get("memory").map_or(0, |q| memory_bytes(q)),
+                m + x
+                    .resources
+                    .requests
+                    .get("memory")
+                    .map_or(0, |q| memory_bytes(q)),
             )
         })
     };
-    let regular: Vec<&Container> = spec.containers.iter().chain(spec.init_containers.iter().filter(|c| c.is_native_sidecar())).collect();
+    let regular: Vec<&Container> = spec
+        .containers
+        .iter()
+        .chain(
+            spec.init_containers
+                .iter()
+                .filter(|c| c.is_native_sidecar()),
+        )
+        .collect();
     let (mut cpu, mut mem) = sum(&regular);
-    for c in spec.init_containers.iter().filter(|c| !c.is_native_sidecar()) {
+    for c in spec
+        .init_containers
+        .iter()
+        .filter(|c| !c.is_native_sidecar())
+    {
         let (ic, im) = sum(&[c]);
         cpu = cpu.max(ic);
         mem = mem.max(im);
@@ -53,7 +69,9 @@ impl Cluster {
 
     /// Try to place one pod given the current usage, updating it when the pod is bound.
     fn schedule_with(&mut self, key: &Key, uid: &str, allocated: &mut [(i64, i64, usize)]) {
-        let Some(pod) = self.pods.get(key) else { return };
+        let Some(pod) = self.pods.get(key) else {
+            return;
+        };
         if pod.meta.uid != uid || !pod.spec.node_name.is_empty() || pod.meta.deletion.is_some() {
             return;
         }
@@ -76,7 +94,9 @@ impl Cluster {
             }
             if cpu_ok && mem_ok && room {
                 // LeastAllocated: the average free fraction of CPU and memory, in per-mille.
-                let free = ((n.cpu_milli - uc - cpu) * 1000 / n.cpu_milli + (n.memory - um - mem) * 1000 / n.memory) / 2;
+                let free = ((n.cpu_milli - uc - cpu) * 1000 / n.cpu_milli
+                    + (n.memory - um - mem) * 1000 / n.memory)
+                    / 2;
                 if best.is_none_or(|(s, _)| free > s) {
                     best = Some((free, i));
                 }
@@ -102,11 +122,28 @@ impl Cluster {
             let now = self.now;
             let p = self.pods.get_mut(key).expect("pod exists");
             let first = p.status.condition("PodScheduled").is_none();
-            set_condition(&mut p.status, "PodScheduled", false, now, "Unschedulable", &msg);
+            set_condition(
+                &mut p.status,
+                "PodScheduled",
+                false,
+                now,
+                "Unschedulable",
+                &msg,
+            );
             if first {
                 self.changed(Kind::Pod, key);
             }
-            self.record(Kind::Pod, &key.0, &key.1, uid, "", "Warning", "FailedScheduling", &msg, "default-scheduler");
+            self.record(
+                Kind::Pod,
+                &key.0,
+                &key.1,
+                uid,
+                "",
+                "Warning",
+                "FailedScheduling",
+                &msg,
+                "default-scheduler",
+            );
             return;
         };
         allocated[i].0 += cpu;
@@ -122,7 +159,17 @@ impl Cluster {
         set_condition(&mut p.status, "PodScheduled", true, now, "", "");
         self.changed(Kind::Pod, key);
         let msg = format!("Successfully assigned {}/{} to {node}", key.0, key.1);
-        self.record(Kind::Pod, &key.0, &key.1, uid, "", "Normal", "Scheduled", &msg, "default-scheduler");
+        self.record(
+            Kind::Pod,
+            &key.0,
+            &key.1,
+            uid,
+            "",
+            "Normal",
+            "Scheduled",
+            &msg,
+            "default-scheduler",
+        );
         let delay = self.rng.range(600, 1200) * MS;
         self.schedule(delay, Action::KubeletStart(key.clone(), uid.to_string()));
     }
@@ -137,7 +184,11 @@ impl Cluster {
         let waiting: Vec<(Key, String)> = self
             .pods
             .iter()
-            .filter(|(_, p)| p.spec.node_name.is_empty() && p.meta.deletion.is_none() && p.status.condition("PodScheduled").is_some())
+            .filter(|(_, p)| {
+                p.spec.node_name.is_empty()
+                    && p.meta.deletion.is_none()
+                    && p.status.condition("PodScheduled").is_some()
+            })
             .map(|(k, p)| (k.clone(), p.meta.uid.clone()))
             .collect();
         if waiting.is_empty() {
@@ -151,8 +202,21 @@ impl Cluster {
 }
 
 /// Set a pod condition, moving its transition time only when the status flips.
-pub(crate) fn set_condition(s: &mut PodStatus, kind: &'static str, status: bool, now: crate::time::Nanos, reason: &str, message: &str) {
-    const ORDER: [&str; 5] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
+pub(crate) fn set_condition(
+    s: &mut PodStatus,
+    kind: &'static str,
+    status: bool,
+    now: crate::time::Nanos,
+    reason: &str,
+    message: &str,
+) {
+    const ORDER: [&str; 5] = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+    ];
     if let Some(c) = s.conditions.iter_mut().find(|c| c.kind == kind) {
         if c.status != status {
             c.last_transition = now;
@@ -161,7 +225,14 @@ pub(crate) fn set_condition(s: &mut PodStatus, kind: &'static str, status: bool,
         c.reason = reason.into();
         c.message = message.into();
     } else {
-        s.conditions.push(PodCondition { kind, status, last_transition: now, reason: reason.into(), message: message.into() });
-        s.conditions.sort_by_key(|c| ORDER.iter().position(|o| *o == c.kind).unwrap_or(9));
+        s.conditions.push(PodCondition {
+            kind,
+            status,
+            last_transition: now,
+            reason: reason.into(),
+            message: message.into(),
+        });
+        s.conditions
+            .sort_by_key(|c| ORDER.iter().position(|o| *o == c.kind).unwrap_or(9));
     }
 }

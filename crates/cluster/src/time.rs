@@ -139,7 +139,9 @@ pub fn civil(t: Nanos) -> Civil {
 }
 
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// RFC 1123 with numeric zone, as `kubectl describe` prints times: `Mon, 03 Aug 2026 09:14:02 +0000`.
 pub fn rfc1123z(t: Nanos) -> String {
@@ -159,7 +161,10 @@ pub fn rfc1123z(t: Nanos) -> String {
 /// RFC 3339 in UTC with whole seconds, as the API server serialises timestamps: `2026-08-03T09:14:02Z`.
 pub fn rfc3339(t: Nanos) -> String {
     let c = civil(t);
-    format!("{}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.year, c.month, c.day, c.hour, c.minute, c.second)
+    format!(
+        "{}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
 }
 
 /// RFC 3339 with microseconds (Envoy and pilot-agent log lines): `2026-08-03T09:14:02.123456Z`.

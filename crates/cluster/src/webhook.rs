@@ -22,9 +22,21 @@ impl Cluster {
         if pod.meta.annotations.contains_key("sidecar.istio.io/status") {
             return false;
         }
-        let ns_label = self.namespaces.get(ns).and_then(|n| n.meta.labels.get("istio-injection")).map(String::as_str);
-        let pod_label = pod.meta.labels.get("sidecar.istio.io/inject").map(String::as_str);
-        let pod_annotation = pod.meta.annotations.get("sidecar.istio.io/inject").map(String::as_str);
+        let ns_label = self
+            .namespaces
+            .get(ns)
+            .and_then(|n| n.meta.labels.get("istio-injection"))
+            .map(String::as_str);
+        let pod_label = pod
+            .meta
+            .labels
+            .get("sidecar.istio.io/inject")
+            .map(String::as_str);
+        let pod_annotation = pod
+            .meta
+            .annotations
+            .get("sidecar.istio.io/inject")
+            .map(String::as_str);
         match ns_label {
             Some("disabled") => false,
             Some("enabled") => pod_label != Some("false") && pod_annotation != Some("false"),

@@ -45,7 +45,10 @@ impl Behaviour {
     pub fn classify(c: &Container) -> Behaviour {
         let img = c.image.as_str();
         if img.contains("proxyv2") || img.contains("proxy_init") {
-            if c.name == "istio-init" || c.name == "istio-validation" || c.args.iter().any(|a| a == "istio-iptables") {
+            if c.name == "istio-init"
+                || c.name == "istio-validation"
+                || c.args.iter().any(|a| a == "istio-iptables")
+            {
                 return Behaviour::IstioInit;
             }
             return Behaviour::IstioProxy;
@@ -60,7 +63,10 @@ impl Behaviour {
             Behaviour::GuestbookService
         } else if img.contains("guestbook-ui") {
             Behaviour::GuestbookUi
-        } else if (img.starts_with("busybox") || img.starts_with("alpine")) && c.command.is_empty() && c.args.is_empty() {
+        } else if (img.starts_with("busybox") || img.starts_with("alpine"))
+            && c.command.is_empty()
+            && c.args.is_empty()
+        {
             Behaviour::ExitZero
         } else {
             Behaviour::Generic
@@ -83,7 +89,10 @@ impl Behaviour {
 }
 
 fn spring(t: Nanos, level: &str, thread: &str, logger: &str, msg: &str) -> String {
-    format!("{} {level:>5} 1 --- [{thread:>15}] {logger:<40} : {msg}\n", spring_time(t))
+    format!(
+        "{} {level:>5} 1 --- [{thread:>15}] {logger:<40} : {msg}\n",
+        spring_time(t)
+    )
 }
 
 fn istio(t: Nanos, level: &str, msg: &str) -> String {
@@ -93,7 +102,11 @@ fn istio(t: Nanos, level: &str, msg: &str) -> String {
 impl Cluster {
     fn log(&mut self, key: &Key, c: ContainerRef, lines: impl IntoIterator<Item = String>) {
         let p = self.pods.get_mut(key).expect("pod exists");
-        let rt = if c.init { &mut p.runtime.init[c.idx] } else { &mut p.runtime.main[c.idx] };
+        let rt = if c.init {
+            &mut p.runtime.init[c.idx]
+        } else {
+            &mut p.runtime.main[c.idx]
+        };
         rt.logs.extend(lines);
     }
 
@@ -122,7 +135,13 @@ impl Cluster {
                 .iter()
                 .position(|c| c.name == "istio-proxy")
                 .map(|i| p.runtime.main[i].serving)
-                .or_else(|| p.spec.init_containers.iter().position(|c| c.name == "istio-proxy").map(|i| p.runtime.init[i].serving))
+                .or_else(|| {
+                    p.spec
+                        .init_containers
+                        .iter()
+                        .position(|c| c.name == "istio-proxy")
+                        .map(|i| p.runtime.init[i].serving)
+                })
                 .unwrap_or(true);
             if !proxy_up {
                 return false;
@@ -225,7 +244,11 @@ impl Cluster {
                 ];
                 let mut out = vec![istio(t, "info", "Istio iptables environment:")];
                 out.extend(lines.iter().skip(1).map(|l| format!("{l}\n")));
-                out.push(istio(t + 40 * MS, "info", "Running command (with wait lock): iptables-restore --noflush --wait=30"));
+                out.push(istio(
+                    t + 40 * MS,
+                    "info",
+                    "Running command (with wait lock): iptables-restore --noflush --wait=30",
+                ));
                 self.log(key, c, out);
                 let d = self.rng.range(150, 400) * MS;
                 self.later(key, c, run, d, Work::Exit(0));
@@ -253,8 +276,17 @@ impl Cluster {
                 self.later(key, c, run, 100 * MS, Work::Exit(0));
             }
             Behaviour::Generic => {
-                let image = self.pods[key].spec.containers.get(c.idx).map(|x| x.image.clone()).unwrap_or_default();
-                self.log(key, c, [format!("{} starting {image}\n", rfc3339_micros(t))]);
+                let image = self.pods[key]
+                    .spec
+                    .containers
+                    .get(c.idx)
+                    .map(|x| x.image.clone())
+                    .unwrap_or_default();
+                self.log(
+                    key,
+                    c,
+                    [format!("{} starting {image}\n", rfc3339_micros(t))],
+                );
                 let d = self.rng.range(500, 1500) * MS;
                 self.later(key, c, run, d, Work::Listen);
             }
@@ -267,19 +299,46 @@ impl Cluster {
         match w {
             Work::Exit(code) => {
                 if b == Behaviour::IstioInit {
-                    self.log(key, c, [istio(t, "info", "Running iptables-restore succeeded")]);
+                    self.log(
+                        key,
+                        c,
+                        [istio(t, "info", "Running iptables-restore succeeded")],
+                    );
                 }
                 let reason = if code == 0 { "Completed" } else { "Error" };
                 self.container_exit(key, c, code, reason);
             }
             Work::EnvoyReady => {
-                self.log(key, c, [
-                    istio(t.saturating_sub(200 * MS), "info", "ads\tADS: new connection for node:1"),
-                    istio(t.saturating_sub(150 * MS), "info", "ads\tCDS: PUSH request for node:1 resources:24 size:24.6kB"),
-                    istio(t.saturating_sub(100 * MS), "info", "ads\tLDS: PUSH request for node:1 resources:18 size:79.2kB"),
-                    istio(t, "info", &format!("Readiness succeeded in {}", crate::time::go_duration(t - self.container_started(key, c)))),
-                    istio(t, "info", "Envoy proxy is ready"),
-                ]);
+                self.log(
+                    key,
+                    c,
+                    [
+                        istio(
+                            t.saturating_sub(200 * MS),
+                            "info",
+                            "ads\tADS: new connection for node:1",
+                        ),
+                        istio(
+                            t.saturating_sub(150 * MS),
+                            "info",
+                            "ads\tCDS: PUSH request for node:1 resources:24 size:24.6kB",
+                        ),
+                        istio(
+                            t.saturating_sub(100 * MS),
+                            "info",
+                            "ads\tLDS: PUSH request for node:1 resources:18 size:79.2kB",
+                        ),
+                        istio(
+                            t,
+                            "info",
+                            &format!(
+                                "Readiness succeeded in {}",
+                                crate::time::go_duration(t - self.container_started(key, c))
+                            ),
+                        ),
+                        istio(t, "info", "Envoy proxy is ready"),
+                    ],
+                );
                 let rt = self.runtime_mut(key, c);
                 rt.serving = true;
             }
@@ -302,9 +361,15 @@ impl Cluster {
                     }
                     Behaviour::Redis => {
                         let ts = redis_time(t);
-                        self.log(key, c, [format!("1:M {ts} * Ready to accept connections\n")]);
+                        self.log(
+                            key,
+                            c,
+                            [format!("1:M {ts} * Ready to accept connections\n")],
+                        );
                     }
-                    Behaviour::HelloWorld | Behaviour::GuestbookService | Behaviour::GuestbookUi => {
+                    Behaviour::HelloWorld
+                    | Behaviour::GuestbookService
+                    | Behaviour::GuestbookUi => {
                         let app = b.spring_app().unwrap_or("Application");
                         self.log(key, c, [
                             spring(t - 30 * MS, "INFO", "main", "o.s.b.w.embedded.tomcat.TomcatWebServer", "Tomcat started on port(s): 8080 (http) with context path ''"),
@@ -324,8 +389,20 @@ impl Cluster {
                 let ok = needs.iter().all(|s| self.can_reach(key, s));
                 if ok {
                     let line = match b {
-                        Behaviour::GuestbookService => spring(t, "INFO", "main", "com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Start completed."),
-                        _ => spring(t, "INFO", "main", "o.s.d.r.c.j.JedisConnectionFactory", "Connected to Redis at redis:6379"),
+                        Behaviour::GuestbookService => spring(
+                            t,
+                            "INFO",
+                            "main",
+                            "com.zaxxer.hikari.HikariDataSource",
+                            "HikariPool-1 - Start completed.",
+                        ),
+                        _ => spring(
+                            t,
+                            "INFO",
+                            "main",
+                            "o.s.d.r.c.j.JedisConnectionFactory",
+                            "Connected to Redis at redis:6379",
+                        ),
                     };
                     self.log(key, c, [line]);
                     let d = self.rng.range(2500, 4000) * MS;
@@ -363,7 +440,17 @@ impl Cluster {
     pub(crate) fn workload_log_kill(&mut self, key: &Key, c: ContainerRef) {
         let t = self.now;
         if self.behaviour(key, c).spring_app().is_some() {
-            self.log(key, c, [spring(t, "INFO", "Thread-3", "o.s.s.concurrent.ThreadPoolTaskExecutor", "Shutting down ExecutorService 'applicationTaskExecutor'")]);
+            self.log(
+                key,
+                c,
+                [spring(
+                    t,
+                    "INFO",
+                    "Thread-3",
+                    "o.s.s.concurrent.ThreadPoolTaskExecutor",
+                    "Shutting down ExecutorService 'applicationTaskExecutor'",
+                )],
+            );
         }
     }
 
@@ -378,7 +465,11 @@ impl Cluster {
 
     fn container_started(&self, key: &Key, c: ContainerRef) -> Nanos {
         let p = &self.pods[key];
-        let st = if c.init { &p.status.init_statuses[c.idx] } else { &p.status.statuses[c.idx] };
+        let st = if c.init {
+            &p.status.init_statuses[c.idx]
+        } else {
+            &p.status.statuses[c.idx]
+        };
         match st.state {
             crate::objects::ContainerState::Running { started } => started,
             _ => self.now,
@@ -387,7 +478,17 @@ impl Cluster {
 }
 
 fn redis_time(t: Nanos) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let c = crate::time::civil(t);
-    format!("{:02} {} {:02}:{:02}:{:02}.{:03}", c.day, MONTHS[(c.month - 1) as usize], c.hour, c.minute, c.second, c.nanos / 1_000_000)
+    format!(
+        "{:02} {} {:02}:{:02}:{:02}.{:03}",
+        c.day,
+        MONTHS[(c.month - 1) as usize],
+        c.hour,
+        c.minute,
+        c.second,
+        c.nanos / 1_000_000
+    )
 }

@@ -10,11 +10,18 @@
 use std::time::Instant;
 
 use meshsim_cluster::time::SEC;
-use meshsim_cluster::{Cluster, Config, Container, Deployment, DeploymentStatus, Kind, Object, ObjectMeta, PodSpec, PodTemplate, StringMap, Strategy};
+use meshsim_cluster::{
+    Cluster, Config, Container, Deployment, DeploymentStatus, Kind, Object, ObjectMeta, PodSpec,
+    PodTemplate, Strategy, StringMap,
+};
 use meshsim_kubectl::Shell;
 
 fn report(name: &str, events: u64, secs: f64) {
-    println!("{name:<58} {events:>9} events  {:>8.1} ms  {:>12.0} events/s", secs * 1000.0, events as f64 / secs);
+    println!(
+        "{name:<58} {events:>9} events  {:>8.1} ms  {:>12.0} events/s",
+        secs * 1000.0,
+        events as f64 / secs
+    );
 }
 
 fn time_command(shell: &mut Shell, cmd: &str) {
@@ -26,7 +33,10 @@ fn time_command(shell: &mut Shell, cmd: &str) {
         best = best.min(t.elapsed().as_secs_f64());
         bytes = out.text.len();
     }
-    println!("  command {cmd:<48} best {:>7.3} ms  ({bytes} bytes)", best * 1000.0);
+    println!(
+        "  command {cmd:<48} best {:>7.3} ms  ({bytes} bytes)",
+        best * 1000.0
+    );
 }
 
 fn guestbook() {
@@ -37,12 +47,19 @@ fn guestbook() {
     let t = Instant::now();
     shell.advance(3600 * SEC);
     let secs = t.elapsed().as_secs_f64();
-    report("guestbook, 1 h of virtual time", shell.cluster().steps() - before, secs);
+    report(
+        "guestbook, 1 h of virtual time",
+        shell.cluster().steps() - before,
+        secs,
+    );
     time_command(&mut shell, "kubectl get pods");
     time_command(&mut shell, "kubectl get all");
     time_command(&mut shell, "kubectl describe pods helloworld-service-v1");
     time_command(&mut shell, "kubectl get pods -o yaml");
-    time_command(&mut shell, "istioctl kube-inject -f kubernetes/helloworld-deployment.yaml");
+    time_command(
+        &mut shell,
+        "istioctl kube-inject -f kubernetes/helloworld-deployment.yaml",
+    );
 }
 
 fn deployment(i: usize, replicas: i64, image: &str) -> Object {
@@ -52,10 +69,22 @@ fn deployment(i: usize, replicas: i64, image: &str) -> Object {
     c.resources.requests.insert("cpu".into(), "1m".into());
     c.resources.requests.insert("memory".into(), "4Mi".into());
     Object::Deployment(Box::new(Deployment {
-        meta: ObjectMeta { name: format!("app-{i}"), namespace: "default".into(), labels: labels.clone(), ..ObjectMeta::default() },
+        meta: ObjectMeta {
+            name: format!("app-{i}"),
+            namespace: "default".into(),
+            labels: labels.clone(),
+            ..ObjectMeta::default()
+        },
         replicas,
         selector: labels.clone(),
-        template: PodTemplate { labels, annotations: StringMap::new(), spec: PodSpec { containers: vec![c], ..PodSpec::default() } },
+        template: PodTemplate {
+            labels,
+            annotations: StringMap::new(),
+            spec: PodSpec {
+                containers: vec![c],
+                ..PodSpec::default()
+            },
+        },
         strategy: Strategy::default(),
         min_ready_seconds: 0,
         revision_history_limit: 10,
@@ -66,7 +95,14 @@ fn deployment(i: usize, replicas: i64, image: &str) -> Object {
 
 fn many_deployments() {
     // Twelve workers: 1000 pods need room under the kubelet's 110-pod limit.
-    let mut c = Cluster::new(7, Config { record_changes: false, nodes: 12, ..Config::default() });
+    let mut c = Cluster::new(
+        7,
+        Config {
+            record_changes: false,
+            nodes: 12,
+            ..Config::default()
+        },
+    );
     let start_steps = c.steps();
     let t = Instant::now();
     for i in 0..200 {
@@ -74,30 +110,58 @@ fn many_deployments() {
     }
     c.advance(120 * SEC);
     let create = (c.steps() - start_steps, t.elapsed().as_secs_f64());
-    report("200 deployments x 1 replica: create, 2 min", create.0, create.1);
+    report(
+        "200 deployments x 1 replica: create, 2 min",
+        create.0,
+        create.1,
+    );
     let s0 = c.steps();
     let t = Instant::now();
     for i in 0..200 {
-        c.scale(Kind::Deployment, "default", &format!("app-{i}"), 5).unwrap();
+        c.scale(Kind::Deployment, "default", &format!("app-{i}"), 5)
+            .unwrap();
     }
     c.advance(180 * SEC);
-    report("scale up to 200 x 5 = 1000 pods, 3 min", c.steps() - s0, t.elapsed().as_secs_f64());
-    let ready = c.pods().filter(|p| meshsim_cluster::controller::is_ready(p)).count();
+    report(
+        "scale up to 200 x 5 = 1000 pods, 3 min",
+        c.steps() - s0,
+        t.elapsed().as_secs_f64(),
+    );
+    let ready = c
+        .pods()
+        .filter(|p| meshsim_cluster::controller::is_ready(p))
+        .count();
     let s0 = c.steps();
     let t = Instant::now();
     for i in 0..200 {
         c.apply(deployment(i, 5, "nginx:1.28")).unwrap();
     }
     c.advance(600 * SEC);
-    report("rolling update of all 200 deployments, 10 min", c.steps() - s0, t.elapsed().as_secs_f64());
-    let updated = c.pods().filter(|p| p.spec.containers[0].image == "nginx:1.28" && meshsim_cluster::controller::is_ready(p)).count();
+    report(
+        "rolling update of all 200 deployments, 10 min",
+        c.steps() - s0,
+        t.elapsed().as_secs_f64(),
+    );
+    let updated = c
+        .pods()
+        .filter(|p| {
+            p.spec.containers[0].image == "nginx:1.28" && meshsim_cluster::controller::is_ready(p)
+        })
+        .count();
     println!("  ready pods after scale-up: {ready}; ready pods on the new image after the rollout: {updated}");
     let total = c.steps() - start_steps;
     let _ = total;
 }
 
 fn big_cluster_commands() {
-    let mut shell = Shell::with_config(3, Config { nodes: 12, ..Config::default() }, true);
+    let mut shell = Shell::with_config(
+        3,
+        Config {
+            nodes: 12,
+            ..Config::default()
+        },
+        true,
+    );
     let mut text = String::new();
     for i in 0..200 {
         text.push_str(&format!(
@@ -107,7 +171,11 @@ fn big_cluster_commands() {
     shell.write_file("many.yaml", &text);
     let t = Instant::now();
     shell.run("kubectl apply -f many.yaml");
-    println!("  command {:<48} once {:>7.3} ms", "kubectl apply -f many.yaml (200 deployments)", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "  command {:<48} once {:>7.3} ms",
+        "kubectl apply -f many.yaml (200 deployments)",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     shell.advance(300 * SEC);
     time_command(&mut shell, "kubectl get pods");
     time_command(&mut shell, "kubectl get deployments");
@@ -118,7 +186,14 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    println!("meshsim cluster benchmark ({} build)", if cfg!(debug_assertions) { "debug" } else { "release" });
+    println!(
+        "meshsim cluster benchmark ({} build)",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
     guestbook();
     many_deployments();
     println!("1000-pod cluster:");

@@ -68,7 +68,11 @@ pub struct Flag {
 
 /// Shorthand for declaring flags.
 pub const fn flag(long: &'static str, short: Option<char>, takes_value: bool) -> Flag {
-    Flag { long, short, takes_value }
+    Flag {
+        long,
+        short,
+        takes_value,
+    }
 }
 
 /// Flags every kubectl command accepts.
@@ -90,11 +94,19 @@ pub struct Parsed {
 impl Parsed {
     /// The last value of a flag.
     pub fn get(&self, long: &str) -> Option<&str> {
-        self.flags.iter().rev().find(|(k, _)| *k == long).map(|(_, v)| v.as_str())
+        self.flags
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == long)
+            .map(|(_, v)| v.as_str())
     }
     /// Every value of a repeatable flag.
     pub fn all(&self, long: &str) -> Vec<&str> {
-        self.flags.iter().filter(|(k, _)| *k == long).map(|(_, v)| v.as_str()).collect()
+        self.flags
+            .iter()
+            .filter(|(k, _)| *k == long)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
     /// Whether a boolean flag is set (and not `=false`).
     pub fn has(&self, long: &str) -> bool {
@@ -104,8 +116,20 @@ impl Parsed {
 
 /// Parse `args` against `flags` (plus [`GLOBAL`]); errors are kubectl's text.
 pub fn parse(args: &[String], flags: &[Flag], usage: &str) -> Result<Parsed, String> {
-    let find_long = |n: &str| flags.iter().chain(GLOBAL.iter()).find(|f| f.long == n).copied();
-    let find_short = |c: char| flags.iter().chain(GLOBAL.iter()).find(|f| f.short == Some(c)).copied();
+    let find_long = |n: &str| {
+        flags
+            .iter()
+            .chain(GLOBAL.iter())
+            .find(|f| f.long == n)
+            .copied()
+    };
+    let find_short = |c: char| {
+        flags
+            .iter()
+            .chain(GLOBAL.iter())
+            .find(|f| f.short == Some(c))
+            .copied()
+    };
     let see = format!("See '{usage} --help' for usage.");
     let mut out = Parsed::default();
     let mut i = 0;
@@ -146,7 +170,9 @@ pub fn parse(args: &[String], flags: &[Flag], usage: &str) -> Result<Parsed, Str
             while j < body.len() {
                 let c = body[j];
                 let Some(f) = find_short(c) else {
-                    return Err(format!("error: unknown shorthand flag: '{c}' in {a}\n{see}"));
+                    return Err(format!(
+                        "error: unknown shorthand flag: '{c}' in {a}\n{see}"
+                    ));
                 };
                 if f.takes_value {
                     let rest: String = body[j + 1..].iter().collect();
@@ -157,7 +183,9 @@ pub fn parse(args: &[String], flags: &[Flag], usage: &str) -> Result<Parsed, Str
                         i += 1;
                         args[i - 1].clone()
                     } else {
-                        return Err(format!("error: flag needs an argument: '{c}' in {a}\n{see}"));
+                        return Err(format!(
+                            "error: flag needs an argument: '{c}' in {a}\n{see}"
+                        ));
                     };
                     out.flags.push((f.long, value));
                     break;
@@ -182,12 +210,18 @@ mod tests {
 
     #[test]
     fn words_and_quotes() {
-        assert_eq!(w("kubectl get  pods -l 'app=x y'"), ["kubectl", "get", "pods", "-l", "app=x y"]);
+        assert_eq!(
+            w("kubectl get  pods -l 'app=x y'"),
+            ["kubectl", "get", "pods", "-l", "app=x y"]
+        );
     }
 
     #[test]
     fn flags_in_every_spelling() {
-        let spec = [flag("output", Some('o'), true), flag("watch", Some('w'), false)];
+        let spec = [
+            flag("output", Some('o'), true),
+            flag("watch", Some('w'), false),
+        ];
         let p = parse(&w("pods -owide -w -n kube-system"), &spec, "kubectl get").unwrap();
         assert_eq!(p.get("output"), Some("wide"));
         assert!(p.has("watch"));

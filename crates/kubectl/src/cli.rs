@@ -23,7 +23,12 @@ pub fn shell_main(args: &[String]) -> i32 {
 }
 
 /// The session behind [`shell_main`], over any input and output (tests feed it text).
-pub fn run_session(args: &[String], input: impl BufRead, out: &mut impl Write, interactive: bool) -> i32 {
+pub fn run_session(
+    args: &[String],
+    input: impl BufRead,
+    out: &mut impl Write,
+    interactive: bool,
+) -> i32 {
     let mut seed = 1u64;
     let mut echo = false;
     let mut native = false;

@@ -7,7 +7,10 @@ use crate::args::split_words;
 use crate::shell::{Heredoc, Output, RepeatWatch, Shell, Watch};
 use crate::vfs::{Entry, VfsError};
 
-const BUILTINS: &[&str] = &["kubectl", "istioctl", "ls", "cat", "more", "less", "clear", "help", "history", "sleep", "watch", "echo", "pwd", "cd"];
+const BUILTINS: &[&str] = &[
+    "kubectl", "istioctl", "ls", "cat", "more", "less", "clear", "help", "history", "sleep",
+    "watch", "echo", "pwd", "cd",
+];
 
 /// The `help` text.
 pub const HELP: &str = "\
@@ -43,15 +46,25 @@ impl Shell {
             let (before, after) = trimmed.split_at(pos);
             let after = after[2..].trim_start_matches('-').trim();
             let mut words = after.split_whitespace();
-            let tag = words.next().unwrap_or("").trim_matches(|c| c == '\'' || c == '"').to_string();
+            let tag = words
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c| c == '\'' || c == '"')
+                .to_string();
             let rest: Vec<&str> = words.collect();
-            let command = format!("{} {}", before.trim(), rest.join(" ")).trim().to_string();
+            let command = format!("{} {}", before.trim(), rest.join(" "))
+                .trim()
+                .to_string();
             if tag.is_empty() {
                 let mut out = Output::default();
                 out.fail("bash: syntax error near unexpected token `newline'");
                 return out;
             }
-            self.heredoc = Some(Heredoc { tag, command, body: String::new() });
+            self.heredoc = Some(Heredoc {
+                tag,
+                command,
+                body: String::new(),
+            });
             return Output::default();
         }
         self.run_line(trimmed, None)
@@ -93,8 +106,10 @@ impl Shell {
                 return o;
             }
             // Only stdout goes to the file; errors (lines starting "error:"/"Error") stay on screen.
-            let (errs, body): (Vec<&str>, Vec<&str>) =
-                out.text.split_inclusive('\n').partition(|l| l.starts_with("error:") || l.starts_with("Error"));
+            let (errs, body): (Vec<&str>, Vec<&str>) = out
+                .text
+                .split_inclusive('\n')
+                .partition(|l| l.starts_with("error:") || l.starts_with("Error"));
             self.vfs.write(&path, &body.concat());
             out.text = errs.concat();
         }
@@ -132,7 +147,11 @@ impl Shell {
                     out.fail("sleep: missing operand\nTry 'sleep --help' for more information.");
                     return out;
                 };
-                let secs = n.trim_end_matches('s').parse::<f64>().ok().filter(|s| *s >= 0.0);
+                let secs = n
+                    .trim_end_matches('s')
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| *s >= 0.0);
                 match secs {
                     Some(s) => {
                         let ns = (s * SEC as f64) as u64;
@@ -143,7 +162,11 @@ impl Shell {
                 }
             }
             "ls" => {
-                let paths: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).map(String::as_str).collect();
+                let paths: Vec<&str> = args
+                    .iter()
+                    .filter(|a| !a.starts_with('-'))
+                    .map(String::as_str)
+                    .collect();
                 let paths = if paths.is_empty() { vec![""] } else { paths };
                 let many = paths.len() > 1;
                 for (i, p) in paths.iter().enumerate() {
@@ -156,12 +179,15 @@ impl Shell {
                                 }
                                 out.line(&format!("{p}:"));
                             }
-                            let names: Vec<&str> = entries.iter().map(|e| e.trim_end_matches('/')).collect();
+                            let names: Vec<&str> =
+                                entries.iter().map(|e| e.trim_end_matches('/')).collect();
                             if !names.is_empty() {
                                 out.push(&ls_columns(&names, 80));
                             }
                         }
-                        Err(_) => out.fail(&format!("ls: cannot access '{p}': No such file or directory")),
+                        Err(_) => out.fail(&format!(
+                            "ls: cannot access '{p}': No such file or directory"
+                        )),
                     }
                 }
             }
@@ -195,7 +221,10 @@ impl Shell {
         let mut i = 0;
         while i < args.len() && args[i].starts_with('-') {
             if (args[i] == "-n" || args[i] == "--interval") && i + 1 < args.len() {
-                interval = args[i + 1].parse::<f64>().map(|s| (s.max(0.1) * SEC as f64) as u64).unwrap_or(interval);
+                interval = args[i + 1]
+                    .parse::<f64>()
+                    .map(|s| (s.max(0.1) * SEC as f64) as u64)
+                    .unwrap_or(interval);
                 i += 2;
             } else {
                 i += 1;
@@ -207,11 +236,27 @@ impl Shell {
             return out;
         }
         let now = self.now();
-        self.watch = Some(Watch::Repeat(RepeatWatch { command: command.clone(), interval, next: now, deadline: None, last_screen: String::new() }));
+        self.watch = Some(Watch::Repeat(RepeatWatch {
+            command: command.clone(),
+            interval,
+            next: now,
+            deadline: None,
+            last_screen: String::new(),
+        }));
         let screen = self.repeat_screen(&command);
-        let deadline = if self.batch { Some(now + self.default_watch_timeout) } else { None };
+        let deadline = if self.batch {
+            Some(now + self.default_watch_timeout)
+        } else {
+            None
+        };
         self.cluster.take_changes();
-        self.watch = Some(Watch::Repeat(RepeatWatch { command, interval, next: now + interval, deadline, last_screen: screen.clone() }));
+        self.watch = Some(Watch::Repeat(RepeatWatch {
+            command,
+            interval,
+            next: now + interval,
+            deadline,
+            last_screen: screen.clone(),
+        }));
         if self.batch {
             out.push(&screen);
             out.push("\n");
@@ -233,7 +278,9 @@ impl Shell {
         };
         let c = civil(self.now());
         const WD: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-        const MO: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        const MO: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
         let right = format!(
             "meshsim: {} {} {:>2} {:02}:{:02}:{:02} {}",
             WD[c.weekday as usize],
@@ -256,8 +303,16 @@ impl Shell {
     pub fn complete(&self, line: &str) -> Vec<String> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let ends_space = line.ends_with(' ') || line.is_empty();
-        let cur = if ends_space { "" } else { words.last().copied().unwrap_or("") };
-        let done: Vec<&str> = if ends_space { words.clone() } else { words[..words.len().saturating_sub(1)].to_vec() };
+        let cur = if ends_space {
+            ""
+        } else {
+            words.last().copied().unwrap_or("")
+        };
+        let done: Vec<&str> = if ends_space {
+            words.clone()
+        } else {
+            words[..words.len().saturating_sub(1)].to_vec()
+        };
         let pick = |cands: Vec<String>| -> Vec<String> {
             let mut v: Vec<String> = cands.into_iter().filter(|c| c.starts_with(cur)).collect();
             v.sort();
@@ -275,30 +330,69 @@ impl Shell {
         if done.last() == Some(&"-f") || ["cat", "more", "less", "ls"].contains(&done[0]) {
             return pick(paths());
         }
-        let pods = || self.cluster.pods().filter(|p| p.meta.namespace == "default").map(|p| p.meta.name.clone()).collect::<Vec<_>>();
+        let pods = || {
+            self.cluster
+                .pods()
+                .filter(|p| p.meta.namespace == "default")
+                .map(|p| p.meta.name.clone())
+                .collect::<Vec<_>>()
+        };
         match (done[0], done.len()) {
             ("kubectl" | "k", 1) => pick(
-                ["get", "describe", "apply", "create", "delete", "logs", "label", "annotate", "scale", "rollout", "version"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
+                [
+                    "get", "describe", "apply", "create", "delete", "logs", "label", "annotate",
+                    "scale", "rollout", "version",
+                ]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             ),
             ("istioctl", 1) => pick(vec!["kube-inject".into(), "version".into()]),
-            ("kubectl" | "k", 2) if ["get", "describe", "delete", "label", "annotate", "scale"].contains(&done[1]) => pick(
-                ["pods", "deployments", "replicasets", "services", "namespaces", "endpoints", "events", "nodes", "configmaps", "all"]
+            ("kubectl" | "k", 2)
+                if ["get", "describe", "delete", "label", "annotate", "scale"]
+                    .contains(&done[1]) =>
+            {
+                pick(
+                    [
+                        "pods",
+                        "deployments",
+                        "replicasets",
+                        "services",
+                        "namespaces",
+                        "endpoints",
+                        "events",
+                        "nodes",
+                        "configmaps",
+                        "all",
+                    ]
                     .iter()
                     .map(|s| s.to_string())
                     .collect(),
-            ),
+                )
+            }
             ("kubectl" | "k", 2) if done[1] == "logs" => pick(pods()),
-            ("kubectl" | "k", 2) if done[1] == "rollout" => pick(vec!["status".into(), "restart".into()]),
+            ("kubectl" | "k", 2) if done[1] == "rollout" => {
+                pick(vec!["status".into(), "restart".into()])
+            }
             ("kubectl" | "k", n) if n >= 3 => {
                 let kind = crate::printers::Resource::parse(done[2]);
                 let names: Vec<String> = match kind {
                     Some(crate::printers::Resource::Pods) => pods(),
-                    Some(crate::printers::Resource::Deployments) => self.cluster.deployments().map(|d| d.meta.name.clone()).collect(),
-                    Some(crate::printers::Resource::Services) => self.cluster.services().map(|d| d.meta.name.clone()).collect(),
-                    Some(crate::printers::Resource::Namespaces) => self.cluster.namespaces().map(|d| d.meta.name.clone()).collect(),
+                    Some(crate::printers::Resource::Deployments) => self
+                        .cluster
+                        .deployments()
+                        .map(|d| d.meta.name.clone())
+                        .collect(),
+                    Some(crate::printers::Resource::Services) => self
+                        .cluster
+                        .services()
+                        .map(|d| d.meta.name.clone())
+                        .collect(),
+                    Some(crate::printers::Resource::Namespaces) => self
+                        .cluster
+                        .namespaces()
+                        .map(|d| d.meta.name.clone())
+                        .collect(),
                     _ => vec![],
                 };
                 pick(names)
@@ -314,15 +408,27 @@ fn filter(stage: &[String], text: &str) -> String {
         Some("more" | "less" | "cat") | None => text.to_string(),
         Some("grep") => {
             let invert = stage.iter().any(|a| a == "-v");
-            let pat = stage.iter().skip(1).find(|a| !a.starts_with('-')).cloned().unwrap_or_default();
+            let pat = stage
+                .iter()
+                .skip(1)
+                .find(|a| !a.starts_with('-'))
+                .cloned()
+                .unwrap_or_default();
             let alts: Vec<&str> = pat.split("\\|").collect();
-            text.split_inclusive('\n').filter(|l| alts.iter().any(|p| l.contains(p)) != invert).collect()
+            text.split_inclusive('\n')
+                .filter(|l| alts.iter().any(|p| l.contains(p)) != invert)
+                .collect()
         }
         Some("head") => {
             let n = stage
                 .iter()
                 .skip(1)
-                .find_map(|a| a.trim_start_matches("-n").trim_start_matches('-').parse::<usize>().ok())
+                .find_map(|a| {
+                    a.trim_start_matches("-n")
+                        .trim_start_matches('-')
+                        .parse::<usize>()
+                        .ok()
+                })
                 .unwrap_or(10);
             text.split_inclusive('\n').take(n).collect()
         }
@@ -330,7 +436,12 @@ fn filter(stage: &[String], text: &str) -> String {
             let n = stage
                 .iter()
                 .skip(1)
-                .find_map(|a| a.trim_start_matches("-n").trim_start_matches('-').parse::<usize>().ok())
+                .find_map(|a| {
+                    a.trim_start_matches("-n")
+                        .trim_start_matches('-')
+                        .parse::<usize>()
+                        .ok()
+                })
                 .unwrap_or(10);
             let lines: Vec<&str> = text.split_inclusive('\n').collect();
             lines[lines.len().saturating_sub(n)..].concat()
@@ -346,7 +457,13 @@ pub fn ls_columns(names: &[&str], width: usize) -> String {
     for rows in 1..=n {
         let cols = n.div_ceil(rows);
         let widths: Vec<usize> = (0..cols)
-            .map(|c| names[c * rows..((c + 1) * rows).min(n)].iter().map(|s| s.chars().count()).max().unwrap_or(0))
+            .map(|c| {
+                names[c * rows..((c + 1) * rows).min(n)]
+                    .iter()
+                    .map(|s| s.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         let total: usize = widths.iter().sum::<usize>() + 2 * (cols - 1);
         if total <= width || rows == n {
@@ -354,7 +471,9 @@ pub fn ls_columns(names: &[&str], width: usize) -> String {
             for r in 0..rows {
                 let mut line = String::new();
                 for (c, w) in widths.iter().enumerate() {
-                    let Some(name) = names.get(c * rows + r) else { continue };
+                    let Some(name) = names.get(c * rows + r) else {
+                        continue;
+                    };
                     line.push_str(name);
                     if c + 1 < cols && c * rows + r + rows < n {
                         line.push_str(&" ".repeat(w - name.chars().count() + 2));

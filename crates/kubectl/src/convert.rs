@@ -23,7 +23,14 @@ pub enum DecodeError {
     BadRequest(String),
 }
 
-fn type_error(kind: &str, version: &str, go_field: &str, path: &str, want: &str, got: &Value) -> DecodeError {
+fn type_error(
+    kind: &str,
+    version: &str,
+    go_field: &str,
+    path: &str,
+    want: &str,
+    got: &Value,
+) -> DecodeError {
     let version = version.rsplit('/').next().unwrap_or(version);
     DecodeError::BadRequest(format!(
         "{kind} in version \"{version}\" cannot be handled as a {kind}: json: cannot unmarshal {} into Go struct field {go_field}.{path} of type {want}",
@@ -35,23 +42,51 @@ fn type_error(kind: &str, version: &str, go_field: &str, path: &str, want: &str,
 fn check_types(v: &Value, kind: &str, version: &str) -> Result<(), DecodeError> {
     if let Some(r) = v.get_path(&["spec", "replicas"]) {
         if !matches!(r, Value::Int(_) | Value::Null) {
-            return Err(type_error(kind, version, &format!("{kind}Spec"), "spec.replicas", "int32", r));
+            return Err(type_error(
+                kind,
+                version,
+                &format!("{kind}Spec"),
+                "spec.replicas",
+                "int32",
+                r,
+            ));
         }
     }
-    for path in [&["metadata", "labels"][..], &["spec", "template", "metadata", "labels"][..], &["metadata", "annotations"][..]] {
+    for path in [
+        &["metadata", "labels"][..],
+        &["spec", "template", "metadata", "labels"][..],
+        &["metadata", "annotations"][..],
+    ] {
         if let Some(Value::Map(m)) = v.get_path(path) {
             for val in m.values() {
                 if !matches!(val, Value::String(_)) {
                     let field = path.join(".");
-                    return Err(type_error(kind, version, "ObjectMeta", &field, "string", val));
+                    return Err(type_error(
+                        kind,
+                        version,
+                        "ObjectMeta",
+                        &field,
+                        "string",
+                        val,
+                    ));
                 }
             }
         }
     }
-    for path in [&["spec", "containers"][..], &["spec", "template", "spec", "containers"][..]] {
+    for path in [
+        &["spec", "containers"][..],
+        &["spec", "template", "spec", "containers"][..],
+    ] {
         if let Some(c) = v.get_path(path) {
             if !matches!(c, Value::Seq(_)) {
-                return Err(type_error(kind, version, "PodSpec", &path.join("."), "[]v1.Container", c));
+                return Err(type_error(
+                    kind,
+                    version,
+                    "PodSpec",
+                    &path.join("."),
+                    "[]v1.Container",
+                    c,
+                ));
             }
         }
     }
@@ -87,7 +122,9 @@ fn string_map(v: Option<&Value>) -> StringMap {
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_seq).map(|xs| xs.iter().map(|x| s(Some(x))).collect()).unwrap_or_default()
+    v.and_then(Value::as_seq)
+        .map(|xs| xs.iter().map(|x| s(Some(x))).collect())
+        .unwrap_or_default()
 }
 
 /// A [`Value`] as the cluster's generic [`Tree`].
@@ -117,13 +154,19 @@ pub fn from_tree(t: &Tree) -> Value {
 }
 
 fn extras(map: &Mapping, known: &[&str]) -> IndexMap<String, Tree> {
-    map.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(k, v)| (k.clone(), to_tree(v))).collect()
+    map.iter()
+        .filter(|(k, _)| !known.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), to_tree(v)))
+        .collect()
 }
 
 fn port_ref(v: Option<&Value>) -> PortRef {
     match v {
         Some(Value::Int(i)) => PortRef::Int(*i),
-        Some(Value::String(x)) => x.parse().map(PortRef::Int).unwrap_or_else(|_| PortRef::Name(x.clone())),
+        Some(Value::String(x)) => x
+            .parse()
+            .map(PortRef::Int)
+            .unwrap_or_else(|_| PortRef::Name(x.clone())),
         _ => PortRef::Int(0),
     }
 }
@@ -132,17 +175,37 @@ fn probe(v: Option<&Value>) -> Option<Probe> {
     let v = v?;
     let action = if let Some(h) = v.get("httpGet") {
         ProbeAction::HttpGet {
-            path: { let p = s(h.get("path")); if p.is_empty() { "/".into() } else { p } },
+            path: {
+                let p = s(h.get("path"));
+                if p.is_empty() {
+                    "/".into()
+                } else {
+                    p
+                }
+            },
             port: port_ref(h.get("port")),
-            scheme: { let x = s(h.get("scheme")); if x.is_empty() { "HTTP".into() } else { x } },
+            scheme: {
+                let x = s(h.get("scheme"));
+                if x.is_empty() {
+                    "HTTP".into()
+                } else {
+                    x
+                }
+            },
             host: s(h.get("host")),
         }
     } else if let Some(t) = v.get("tcpSocket") {
-        ProbeAction::TcpSocket { port: port_ref(t.get("port")) }
+        ProbeAction::TcpSocket {
+            port: port_ref(t.get("port")),
+        }
     } else if let Some(e) = v.get("exec") {
-        ProbeAction::Exec { command: strings(e.get("command")) }
+        ProbeAction::Exec {
+            command: strings(e.get("command")),
+        }
     } else if let Some(g) = v.get("grpc") {
-        ProbeAction::Grpc { port: int(g.get("port"), 0) }
+        ProbeAction::Grpc {
+            port: int(g.get("port"), 0),
+        }
     } else {
         return None;
     };
@@ -157,7 +220,9 @@ fn probe(v: Option<&Value>) -> Option<Probe> {
 }
 
 fn container(v: &Value) -> Result<Container, DecodeError> {
-    let map = v.as_map().ok_or_else(|| DecodeError::Invalid("container must be a mapping".into()))?;
+    let map = v
+        .as_map()
+        .ok_or_else(|| DecodeError::Invalid("container must be a mapping".into()))?;
     let name = s(v.get("name"));
     let image = s(v.get("image"));
     let mut c = Container::new(&name, &image);
@@ -172,23 +237,43 @@ fn container(v: &Value) -> Result<Container, DecodeError> {
         c.ports.push(ContainerPort {
             name: s(p.get("name")),
             container_port: int(p.get("containerPort"), 0),
-            protocol: if proto.is_empty() { "TCP".into() } else { proto },
+            protocol: if proto.is_empty() {
+                "TCP".into()
+            } else {
+                proto
+            },
         });
     }
     for e in v.get("env").and_then(Value::as_seq).into_iter().flatten() {
         let from = e.get("valueFrom").and_then(|f| {
             if let Some(r) = f.get("fieldRef") {
                 let av = s(r.get("apiVersion"));
-                Some(EnvSource::Field { api_version: if av.is_empty() { "v1".into() } else { av }, path: s(r.get("fieldPath")) })
+                Some(EnvSource::Field {
+                    api_version: if av.is_empty() { "v1".into() } else { av },
+                    path: s(r.get("fieldPath")),
+                })
             } else if let Some(r) = f.get("resourceFieldRef") {
-                Some(EnvSource::Resource { resource: s(r.get("resource")), divisor: s(r.get("divisor")) })
+                Some(EnvSource::Resource {
+                    resource: s(r.get("resource")),
+                    divisor: s(r.get("divisor")),
+                })
             } else if let Some(r) = f.get("configMapKeyRef") {
-                Some(EnvSource::ConfigMapKey { name: s(r.get("name")), key: s(r.get("key")) })
+                Some(EnvSource::ConfigMapKey {
+                    name: s(r.get("name")),
+                    key: s(r.get("key")),
+                })
             } else {
-                f.get("secretKeyRef").map(|r| EnvSource::SecretKey { name: s(r.get("name")), key: s(r.get("key")) })
+                f.get("secretKeyRef").map(|r| EnvSource::SecretKey {
+                    name: s(r.get("name")),
+                    key: s(r.get("key")),
+                })
             }
         });
-        c.env.push(EnvVar { name: s(e.get("name")), value: e.get("value").map(|x| s(Some(x))), from });
+        c.env.push(EnvVar {
+            name: s(e.get("name")),
+            value: e.get("value").map(|x| s(Some(x))),
+            from,
+        });
     }
     if let Some(r) = v.get("resources") {
         c.resources.limits = string_map(r.get("limits"));
@@ -201,7 +286,12 @@ fn container(v: &Value) -> Result<Container, DecodeError> {
     c.liveness = probe(v.get("livenessProbe"));
     c.readiness = probe(v.get("readinessProbe"));
     c.startup = probe(v.get("startupProbe"));
-    for m in v.get("volumeMounts").and_then(Value::as_seq).into_iter().flatten() {
+    for m in v
+        .get("volumeMounts")
+        .and_then(Value::as_seq)
+        .into_iter()
+        .flatten()
+    {
         c.volume_mounts.push(VolumeMount {
             name: s(m.get("name")),
             mount_path: s(m.get("mountPath")),
@@ -213,8 +303,21 @@ fn container(v: &Value) -> Result<Container, DecodeError> {
     c.extra = extras(
         map,
         &[
-            "name", "image", "imagePullPolicy", "command", "args", "ports", "env", "resources", "livenessProbe", "readinessProbe",
-            "startupProbe", "volumeMounts", "restartPolicy", "terminationMessagePath", "terminationMessagePolicy",
+            "name",
+            "image",
+            "imagePullPolicy",
+            "command",
+            "args",
+            "ports",
+            "env",
+            "resources",
+            "livenessProbe",
+            "readinessProbe",
+            "startupProbe",
+            "volumeMounts",
+            "restartPolicy",
+            "terminationMessagePath",
+            "terminationMessagePolicy",
         ],
     );
     Ok(c)
@@ -224,11 +327,20 @@ fn volume(v: &Value) -> Volume {
     let name = s(v.get("name"));
     let source = if let Some(e) = v.get("emptyDir") {
         let limit = s(e.get("sizeLimit"));
-        VolumeSource::EmptyDir { medium: s(e.get("medium")), size_limit: if limit.is_empty() { None } else { Some(limit) } }
+        VolumeSource::EmptyDir {
+            medium: s(e.get("medium")),
+            size_limit: if limit.is_empty() { None } else { Some(limit) },
+        }
     } else if let Some(c) = v.get("configMap") {
-        VolumeSource::ConfigMap { name: s(c.get("name")), optional: c.get("optional").and_then(Value::as_bool).unwrap_or(false) }
+        VolumeSource::ConfigMap {
+            name: s(c.get("name")),
+            optional: c.get("optional").and_then(Value::as_bool).unwrap_or(false),
+        }
     } else if let Some(c) = v.get("secret") {
-        VolumeSource::Secret { name: s(c.get("secretName")), optional: c.get("optional").and_then(Value::as_bool).unwrap_or(false) }
+        VolumeSource::Secret {
+            name: s(c.get("secretName")),
+            optional: c.get("optional").and_then(Value::as_bool).unwrap_or(false),
+        }
     } else if let Some(d) = v.get("downwardAPI") {
         let items = d
             .get("items")
@@ -242,7 +354,12 @@ fn volume(v: &Value) -> Volume {
         let mut token = None;
         let mut cm = None;
         let mut dapi = false;
-        for src in p.get("sources").and_then(Value::as_seq).into_iter().flatten() {
+        for src in p
+            .get("sources")
+            .and_then(Value::as_seq)
+            .into_iter()
+            .flatten()
+        {
             if let Some(t) = src.get("serviceAccountToken") {
                 token = Some(int(t.get("expirationSeconds"), 3600));
             }
@@ -253,10 +370,17 @@ fn volume(v: &Value) -> Volume {
                 dapi = true;
             }
         }
-        VolumeSource::Projected { token_expiration: token, config_map: cm, downward_api: dapi }
+        VolumeSource::Projected {
+            token_expiration: token,
+            config_map: cm,
+            downward_api: dapi,
+        }
     } else if v.as_map().is_some_and(|m| m.keys().all(|k| k == "name")) {
         // The API server defaults a volume without a source to an empty directory.
-        VolumeSource::EmptyDir { medium: String::new(), size_limit: None }
+        VolumeSource::EmptyDir {
+            medium: String::new(),
+            size_limit: None,
+        }
     } else {
         let (kind, body) = v
             .as_map()
@@ -279,17 +403,34 @@ impl DefaultPair for Option<(String, Tree)> {
 
 /// A pod spec from `spec` (of a Pod or a template).
 pub fn pod_spec(v: Option<&Value>) -> Result<PodSpec, DecodeError> {
-    let Some(v) = v else { return Ok(PodSpec::default()) };
+    let Some(v) = v else {
+        return Ok(PodSpec::default());
+    };
     let empty = Mapping::new();
     let map = v.as_map().unwrap_or(&empty);
     let mut spec = PodSpec::default();
-    for c in v.get("initContainers").and_then(Value::as_seq).into_iter().flatten() {
+    for c in v
+        .get("initContainers")
+        .and_then(Value::as_seq)
+        .into_iter()
+        .flatten()
+    {
         spec.init_containers.push(container(c)?);
     }
-    for c in v.get("containers").and_then(Value::as_seq).into_iter().flatten() {
+    for c in v
+        .get("containers")
+        .and_then(Value::as_seq)
+        .into_iter()
+        .flatten()
+    {
         spec.containers.push(container(c)?);
     }
-    for vol in v.get("volumes").and_then(Value::as_seq).into_iter().flatten() {
+    for vol in v
+        .get("volumes")
+        .and_then(Value::as_seq)
+        .into_iter()
+        .flatten()
+    {
         spec.volumes.push(volume(vol));
     }
     let rp = s(v.get("restartPolicy"));
@@ -303,7 +444,12 @@ pub fn pod_spec(v: Option<&Value>) -> Result<PodSpec, DecodeError> {
     spec.node_name = s(v.get("nodeName"));
     spec.termination_grace = int(v.get("terminationGracePeriodSeconds"), 30);
     spec.node_selector = string_map(v.get("nodeSelector"));
-    for t in v.get("tolerations").and_then(Value::as_seq).into_iter().flatten() {
+    for t in v
+        .get("tolerations")
+        .and_then(Value::as_seq)
+        .into_iter()
+        .flatten()
+    {
         spec.tolerations.push(Toleration {
             key: s(t.get("key")),
             operator: s(t.get("operator")),
@@ -315,9 +461,22 @@ pub fn pod_spec(v: Option<&Value>) -> Result<PodSpec, DecodeError> {
     spec.extra = extras(
         map,
         &[
-            "initContainers", "containers", "volumes", "restartPolicy", "serviceAccountName", "serviceAccount", "nodeName",
-            "terminationGracePeriodSeconds", "nodeSelector", "tolerations", "dnsPolicy", "schedulerName", "securityContext",
-            "enableServiceLinks", "preemptionPolicy", "priority",
+            "initContainers",
+            "containers",
+            "volumes",
+            "restartPolicy",
+            "serviceAccountName",
+            "serviceAccount",
+            "nodeName",
+            "terminationGracePeriodSeconds",
+            "nodeSelector",
+            "tolerations",
+            "dnsPolicy",
+            "schedulerName",
+            "securityContext",
+            "enableServiceLinks",
+            "preemptionPolicy",
+            "priority",
         ],
     );
     Ok(spec)
@@ -328,7 +487,13 @@ fn meta(v: &Value, default_ns: &str, namespaced: bool) -> ObjectMeta {
     let ns = s(m.and_then(|m| m.get("namespace")));
     ObjectMeta {
         name: s(m.and_then(|m| m.get("name"))),
-        namespace: if !namespaced { String::new() } else if ns.is_empty() { default_ns.to_string() } else { ns },
+        namespace: if !namespaced {
+            String::new()
+        } else if ns.is_empty() {
+            default_ns.to_string()
+        } else {
+            ns
+        },
         labels: string_map(m.and_then(|m| m.get("labels"))),
         annotations: string_map(m.and_then(|m| m.get("annotations"))),
         generate_name: s(m.and_then(|m| m.get("generateName"))),
@@ -361,7 +526,11 @@ pub fn decode(v: &Value, default_ns: &str) -> Result<Object, DecodeError> {
         missing.push("kind not set");
     }
     if !missing.is_empty() {
-        return Err(DecodeError::Validation(if missing.len() == 1 { missing[0].to_string() } else { format!("[{}]", missing.join(", ")) }));
+        return Err(DecodeError::Validation(if missing.len() == 1 {
+            missing[0].to_string()
+        } else {
+            format!("[{}]", missing.join(", "))
+        }));
     }
     if !served(&kind, &version) {
         return Err(DecodeError::NoMatch { kind, version });
@@ -371,7 +540,10 @@ pub fn decode(v: &Value, default_ns: &str) -> Result<Object, DecodeError> {
     let meta = meta(v, default_ns, namespaced);
     let spec = v.get("spec");
     Ok(match kind.as_str() {
-        "Namespace" => Object::Namespace(Namespace { meta, terminating: false }),
+        "Namespace" => Object::Namespace(Namespace {
+            meta,
+            terminating: false,
+        }),
         "ConfigMap" => {
             let data = v
                 .get("data")
@@ -383,23 +555,43 @@ pub fn decode(v: &Value, default_ns: &str) -> Result<Object, DecodeError> {
         "Pod" => Object::Pod(Box::new(Pod::new(meta, pod_spec(spec)?))),
         "Service" => {
             let mut ports = vec![];
-            for p in spec.and_then(|s| s.get("ports")).and_then(Value::as_seq).into_iter().flatten() {
+            for p in spec
+                .and_then(|s| s.get("ports"))
+                .and_then(Value::as_seq)
+                .into_iter()
+                .flatten()
+            {
                 let port = int(p.get("port"), 0);
                 let proto = s(p.get("protocol"));
                 ports.push(ServicePort {
                     name: s(p.get("name")),
                     port,
-                    target_port: p.get("targetPort").map(|t| port_ref(Some(t))).unwrap_or(PortRef::Int(port)),
-                    protocol: if proto.is_empty() { "TCP".into() } else { proto },
+                    target_port: p
+                        .get("targetPort")
+                        .map(|t| port_ref(Some(t)))
+                        .unwrap_or(PortRef::Int(port)),
+                    protocol: if proto.is_empty() {
+                        "TCP".into()
+                    } else {
+                        proto
+                    },
                     node_port: p.get("nodePort").and_then(Value::as_i64),
                     app_protocol: s(p.get("appProtocol")),
                 });
             }
             let t = s(spec.and_then(|s| s.get("type")));
-            let kind = if t.is_empty() { "ClusterIP".to_string() } else { t };
+            let kind = if t.is_empty() {
+                "ClusterIP".to_string()
+            } else {
+                t
+            };
             Object::Service(Box::new(Service {
                 meta,
-                external_traffic_policy: if kind == "LoadBalancer" || kind == "NodePort" { "Cluster".into() } else { String::new() },
+                external_traffic_policy: if kind == "LoadBalancer" || kind == "NodePort" {
+                    "Cluster".into()
+                } else {
+                    String::new()
+                },
                 kind,
                 selector: string_map(spec.and_then(|s| s.get("selector"))),
                 ports,
@@ -413,7 +605,10 @@ pub fn decode(v: &Value, default_ns: &str) -> Result<Object, DecodeError> {
         "Deployment" | "ReplicaSet" => {
             let selector = string_map(spec.and_then(|s| s.get_path(&["selector", "matchLabels"])));
             if selector.is_empty() {
-                return Err(DecodeError::Invalid(format!("The {kind} \"{}\" is invalid: spec.selector: Required value", meta.name)));
+                return Err(DecodeError::Invalid(format!(
+                    "The {kind} \"{}\" is invalid: spec.selector: Required value",
+                    meta.name
+                )));
             }
             let template = spec.and_then(|s| s.get("template"));
             let tm = template.and_then(|t| t.get("metadata"));
@@ -456,8 +651,14 @@ pub fn decode(v: &Value, default_ns: &str) -> Result<Object, DecodeError> {
                     template: tpl,
                     strategy,
                     min_ready_seconds: int(spec.and_then(|s| s.get("minReadySeconds")), 0),
-                    revision_history_limit: int(spec.and_then(|s| s.get("revisionHistoryLimit")), 10),
-                    progress_deadline: int(spec.and_then(|s| s.get("progressDeadlineSeconds")), 600),
+                    revision_history_limit: int(
+                        spec.and_then(|s| s.get("revisionHistoryLimit")),
+                        10,
+                    ),
+                    progress_deadline: int(
+                        spec.and_then(|s| s.get("progressDeadlineSeconds")),
+                        600,
+                    ),
                     status: DeploymentStatus::default(),
                 }))
             }
@@ -473,7 +674,11 @@ fn map() -> Mapping {
 }
 
 fn smap(m: &StringMap) -> Value {
-    Value::Map(m.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+    Value::Map(
+        m.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 fn ts(t: Nanos) -> Value {
@@ -491,7 +696,12 @@ fn encode_probe(p: &Probe) -> Value {
     let mut m = map();
     m.insert("failureThreshold".into(), Value::Int(p.failure));
     match &p.action {
-        ProbeAction::HttpGet { path, port, scheme, host } => {
+        ProbeAction::HttpGet {
+            path,
+            port,
+            scheme,
+            host,
+        } => {
             let mut h = map();
             if !host.is_empty() {
                 h.insert("host".into(), host.clone().into());
@@ -508,7 +718,10 @@ fn encode_probe(p: &Probe) -> Value {
         }
         ProbeAction::Exec { command } => {
             let mut h = map();
-            h.insert("command".into(), Value::Seq(command.iter().map(|c| c.clone().into()).collect()));
+            h.insert(
+                "command".into(),
+                Value::Seq(command.iter().map(|c| c.clone().into()).collect()),
+            );
             m.insert("exec".into(), Value::Map(h));
         }
         ProbeAction::Grpc { port } => {
@@ -530,10 +743,16 @@ fn encode_probe(p: &Probe) -> Value {
 fn encode_container(c: &Container, server: bool) -> Value {
     let mut m = map();
     if !c.args.is_empty() {
-        m.insert("args".into(), Value::Seq(c.args.iter().map(|a| a.clone().into()).collect()));
+        m.insert(
+            "args".into(),
+            Value::Seq(c.args.iter().map(|a| a.clone().into()).collect()),
+        );
     }
     if !c.command.is_empty() {
-        m.insert("command".into(), Value::Seq(c.command.iter().map(|a| a.clone().into()).collect()));
+        m.insert(
+            "command".into(),
+            Value::Seq(c.command.iter().map(|a| a.clone().into()).collect()),
+        );
     }
     if !c.env.is_empty() {
         let env = c
@@ -626,7 +845,10 @@ fn encode_container(c: &Container, server: bool) -> Value {
         m.insert("startupProbe".into(), encode_probe(p));
     }
     if server {
-        m.insert("terminationMessagePath".into(), "/dev/termination-log".into());
+        m.insert(
+            "terminationMessagePath".into(),
+            "/dev/termination-log".into(),
+        );
         m.insert("terminationMessagePolicy".into(), "File".into());
     }
     if !c.volume_mounts.is_empty() {
@@ -700,7 +922,11 @@ fn encode_volume(v: &Volume) -> Value {
             e.insert("items".into(), Value::Seq(items));
             m.insert("downwardAPI".into(), Value::Map(e));
         }
-        VolumeSource::Projected { token_expiration, config_map, downward_api } => {
+        VolumeSource::Projected {
+            token_expiration,
+            config_map,
+            downward_api,
+        } => {
             let mut e = map();
             e.insert("defaultMode".into(), Value::Int(420));
             let mut sources = vec![];
@@ -750,13 +976,29 @@ fn encode_volume(v: &Volume) -> Value {
 /// A pod spec as a [`Value`]; `server` adds the fields the API server defaults.
 pub fn encode_pod_spec(spec: &PodSpec, server: bool) -> Value {
     let mut m = map();
-    m.insert("containers".into(), Value::Seq(spec.containers.iter().map(|c| encode_container(c, server)).collect()));
+    m.insert(
+        "containers".into(),
+        Value::Seq(
+            spec.containers
+                .iter()
+                .map(|c| encode_container(c, server))
+                .collect(),
+        ),
+    );
     if server {
         m.insert("dnsPolicy".into(), "ClusterFirst".into());
         m.insert("enableServiceLinks".into(), Value::Bool(true));
     }
     if !spec.init_containers.is_empty() {
-        m.insert("initContainers".into(), Value::Seq(spec.init_containers.iter().map(|c| encode_container(c, server)).collect()));
+        m.insert(
+            "initContainers".into(),
+            Value::Seq(
+                spec.init_containers
+                    .iter()
+                    .map(|c| encode_container(c, server))
+                    .collect(),
+            ),
+        );
     }
     if !spec.node_name.is_empty() {
         m.insert("nodeName".into(), spec.node_name.clone().into());
@@ -775,10 +1017,16 @@ pub fn encode_pod_spec(spec: &PodSpec, server: bool) -> Value {
     }
     if !spec.service_account.is_empty() {
         m.insert("serviceAccount".into(), spec.service_account.clone().into());
-        m.insert("serviceAccountName".into(), spec.service_account.clone().into());
+        m.insert(
+            "serviceAccountName".into(),
+            spec.service_account.clone().into(),
+        );
     }
     if server {
-        m.insert("terminationGracePeriodSeconds".into(), Value::Int(spec.termination_grace));
+        m.insert(
+            "terminationGracePeriodSeconds".into(),
+            Value::Int(spec.termination_grace),
+        );
     }
     if !spec.tolerations.is_empty() {
         let ts = spec
@@ -807,7 +1055,10 @@ pub fn encode_pod_spec(spec: &PodSpec, server: bool) -> Value {
         m.insert("tolerations".into(), Value::Seq(ts));
     }
     if !spec.volumes.is_empty() {
-        m.insert("volumes".into(), Value::Seq(spec.volumes.iter().map(encode_volume).collect()));
+        m.insert(
+            "volumes".into(),
+            Value::Seq(spec.volumes.iter().map(encode_volume).collect()),
+        );
     }
     for (k, v) in &spec.extra {
         m.insert(k.clone(), from_tree(v));
@@ -848,7 +1099,10 @@ fn encode_meta(m: &ObjectMeta, kind: Kind) -> Value {
         r.insert("uid".into(), o.uid.clone().into());
         x.insert("ownerReferences".into(), Value::Seq(vec![Value::Map(r)]));
     }
-    x.insert("resourceVersion".into(), m.resource_version.to_string().into());
+    x.insert(
+        "resourceVersion".into(),
+        m.resource_version.to_string().into(),
+    );
     x.insert("uid".into(), m.uid.clone().into());
     Value::Map(x)
 }
@@ -873,10 +1127,16 @@ fn encode_cstatus(s: &ContainerStatus) -> Value {
         y.insert("terminated".into(), Value::Map(x));
         Value::Map(y)
     };
-    m.insert("lastState".into(), s.last_state.as_ref().map(term).unwrap_or(Value::Map(map())));
+    m.insert(
+        "lastState".into(),
+        s.last_state.as_ref().map(term).unwrap_or(Value::Map(map())),
+    );
     m.insert("name".into(), s.name.clone().into());
     m.insert("ready".into(), Value::Bool(s.ready));
-    m.insert("restartCount".into(), Value::Int(i64::from(s.restart_count)));
+    m.insert(
+        "restartCount".into(),
+        Value::Int(i64::from(s.restart_count)),
+    );
     m.insert("started".into(), Value::Bool(s.started || s.is_running()));
     let state = match &s.state {
         ContainerState::Waiting { reason, message } => {
@@ -939,7 +1199,10 @@ pub fn pod_for_injection(p: &Pod) -> Value {
     }
     md.insert("name".into(), p.meta.name.clone().into());
     md.insert("namespace".into(), p.meta.namespace.clone().into());
-    if let Some(Value::Map(full)) = encode_meta(&p.meta, Kind::Pod).as_map().map(|m| Value::Map(m.clone())) {
+    if let Some(Value::Map(full)) = encode_meta(&p.meta, Kind::Pod)
+        .as_map()
+        .map(|m| Value::Map(m.clone()))
+    {
         if let Some(o) = full.get("ownerReferences") {
             md.insert("ownerReferences".into(), o.clone());
         }
@@ -963,11 +1226,27 @@ pub fn encode(o: &Object) -> Value {
             sp.insert("finalizers".into(), Value::Seq(vec!["kubernetes".into()]));
             m.insert("spec".into(), Value::Map(sp));
             let mut st = map();
-            st.insert("phase".into(), if n.terminating { "Terminating" } else { "Active" }.into());
+            st.insert(
+                "phase".into(),
+                if n.terminating {
+                    "Terminating"
+                } else {
+                    "Active"
+                }
+                .into(),
+            );
             m.insert("status".into(), Value::Map(st));
         }
         Object::ConfigMap(c) => {
-            m.insert("data".into(), Value::Map(c.data.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()));
+            m.insert(
+                "data".into(),
+                Value::Map(
+                    c.data
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                        .collect(),
+                ),
+            );
         }
         Object::Pod(p) => {
             m.insert("spec".into(), encode_pod_spec(&p.spec, true));
@@ -987,7 +1266,10 @@ pub fn encode(o: &Object) -> Value {
                         if !c.reason.is_empty() {
                             x.insert("reason".into(), c.reason.clone().into());
                         }
-                        x.insert("status".into(), if c.status { "True" } else { "False" }.into());
+                        x.insert(
+                            "status".into(),
+                            if c.status { "True" } else { "False" }.into(),
+                        );
                         x.insert("type".into(), c.kind.into());
                         Value::Map(x)
                     })
@@ -995,13 +1277,19 @@ pub fn encode(o: &Object) -> Value {
                 st.insert("conditions".into(), Value::Seq(cs));
             }
             if !p.status.statuses.is_empty() {
-                st.insert("containerStatuses".into(), Value::Seq(p.status.statuses.iter().map(encode_cstatus).collect()));
+                st.insert(
+                    "containerStatuses".into(),
+                    Value::Seq(p.status.statuses.iter().map(encode_cstatus).collect()),
+                );
             }
             if !p.status.host_ip.is_empty() {
                 st.insert("hostIP".into(), p.status.host_ip.clone().into());
             }
             if !p.status.init_statuses.is_empty() {
-                st.insert("initContainerStatuses".into(), Value::Seq(p.status.init_statuses.iter().map(encode_cstatus).collect()));
+                st.insert(
+                    "initContainerStatuses".into(),
+                    Value::Seq(p.status.init_statuses.iter().map(encode_cstatus).collect()),
+                );
             }
             st.insert("phase".into(), p.status.phase.clone().into());
             if !p.status.pod_ip.is_empty() {
@@ -1018,15 +1306,24 @@ pub fn encode(o: &Object) -> Value {
         }
         Object::Deployment(d) => {
             let mut sp = map();
-            sp.insert("progressDeadlineSeconds".into(), Value::Int(d.progress_deadline));
+            sp.insert(
+                "progressDeadlineSeconds".into(),
+                Value::Int(d.progress_deadline),
+            );
             sp.insert("replicas".into(), Value::Int(d.replicas));
-            sp.insert("revisionHistoryLimit".into(), Value::Int(d.revision_history_limit));
+            sp.insert(
+                "revisionHistoryLimit".into(),
+                Value::Int(d.revision_history_limit),
+            );
             sp.insert("selector".into(), selector_value(&d.selector));
             let mut strat = map();
             if d.strategy.kind == "RollingUpdate" {
                 let mut ru = map();
                 ru.insert("maxSurge".into(), d.strategy.max_surge.clone().into());
-                ru.insert("maxUnavailable".into(), d.strategy.max_unavailable.clone().into());
+                ru.insert(
+                    "maxUnavailable".into(),
+                    d.strategy.max_unavailable.clone().into(),
+                );
                 strat.insert("rollingUpdate".into(), Value::Map(ru));
             }
             strat.insert("type".into(), d.strategy.kind.clone().into());
@@ -1047,19 +1344,28 @@ pub fn encode(o: &Object) -> Value {
                     x.insert("lastUpdateTime".into(), ts(c.last_update));
                     x.insert("message".into(), c.message.clone().into());
                     x.insert("reason".into(), c.reason.clone().into());
-                    x.insert("status".into(), if c.status { "True" } else { "False" }.into());
+                    x.insert(
+                        "status".into(),
+                        if c.status { "True" } else { "False" }.into(),
+                    );
                     x.insert("type".into(), c.kind.clone().into());
                     Value::Map(x)
                 })
                 .collect();
             st.insert("conditions".into(), Value::Seq(conds));
-            st.insert("observedGeneration".into(), Value::Int(d.status.observed_generation));
+            st.insert(
+                "observedGeneration".into(),
+                Value::Int(d.status.observed_generation),
+            );
             if d.status.ready > 0 {
                 st.insert("readyReplicas".into(), Value::Int(d.status.ready));
             }
             st.insert("replicas".into(), Value::Int(d.status.replicas));
             if d.status.unavailable > 0 {
-                st.insert("unavailableReplicas".into(), Value::Int(d.status.unavailable));
+                st.insert(
+                    "unavailableReplicas".into(),
+                    Value::Int(d.status.unavailable),
+                );
             }
             st.insert("updatedReplicas".into(), Value::Int(d.status.updated));
             m.insert("status".into(), Value::Map(st));
@@ -1085,11 +1391,20 @@ pub fn encode(o: &Object) -> Value {
         Object::Service(s) => {
             let mut sp = map();
             sp.insert("clusterIP".into(), s.cluster_ip.clone().into());
-            sp.insert("clusterIPs".into(), Value::Seq(vec![s.cluster_ip.clone().into()]));
+            sp.insert(
+                "clusterIPs".into(),
+                Value::Seq(vec![s.cluster_ip.clone().into()]),
+            );
             if !s.external_traffic_policy.is_empty() {
-                sp.insert("externalTrafficPolicy".into(), s.external_traffic_policy.clone().into());
+                sp.insert(
+                    "externalTrafficPolicy".into(),
+                    s.external_traffic_policy.clone().into(),
+                );
             }
-            sp.insert("internalTrafficPolicy".into(), s.internal_traffic_policy.clone().into());
+            sp.insert(
+                "internalTrafficPolicy".into(),
+                s.internal_traffic_policy.clone().into(),
+            );
             sp.insert("ipFamilies".into(), Value::Seq(vec!["IPv4".into()]));
             sp.insert("ipFamilyPolicy".into(), "SingleStack".into());
             let ports = s

@@ -15,7 +15,10 @@ struct W {
 
 impl W {
     fn new() -> Self {
-        W { tw: GoTabWriter::describe(), out: String::new() }
+        W {
+            tw: GoTabWriter::describe(),
+            out: String::new(),
+        }
     }
     fn w(&mut self, level: usize, s: &str) {
         for _ in 0..level {
@@ -61,7 +64,10 @@ fn shorten(s: &str, max: usize) -> String {
 
 fn annotations_multiline(w: &mut W, title: &str, m: &StringMap) {
     w.w(0, &format!("{title}:\t"));
-    let shown: Vec<(&String, &String)> = m.iter().filter(|(k, _)| k.as_str() != "kubectl.kubernetes.io/last-applied-configuration").collect();
+    let shown: Vec<(&String, &String)> = m
+        .iter()
+        .filter(|(k, _)| k.as_str() != "kubectl.kubernetes.io/last-applied-configuration")
+        .collect();
     if shown.is_empty() {
         w.w(0, "<none>\n");
         return;
@@ -74,7 +80,10 @@ fn annotations_multiline(w: &mut W, title: &str, m: &StringMap) {
         if value.len() + k.len() + 2 > MAX_ANNOTATION_LEN || value.contains('\n') {
             w.w(0, &format!("{k}:\n"));
             for line in value.split('\n') {
-                w.w(0, &format!("\t  {}\n", shorten(line, MAX_ANNOTATION_LEN - 2)));
+                w.w(
+                    0,
+                    &format!("\t  {}\n", shorten(line, MAX_ANNOTATION_LEN - 2)),
+                );
             }
         } else {
             w.w(0, &format!("{k}: {value}\n"));
@@ -117,8 +126,16 @@ pub fn describe_probe(p: &Probe) -> String {
     );
     match &p.action {
         ProbeAction::Exec { command } => format!("exec [{}] {attrs}", command.join(" ")),
-        ProbeAction::HttpGet { path, port, scheme, host } => {
-            format!("http-get {}://{host}:{port}{path} {attrs}", scheme.to_lowercase())
+        ProbeAction::HttpGet {
+            path,
+            port,
+            scheme,
+            host,
+        } => {
+            format!(
+                "http-get {}://{host}:{port}{path} {attrs}",
+                scheme.to_lowercase()
+            )
         }
         ProbeAction::TcpSocket { port } => format!("tcp-socket :{port} {attrs}"),
         ProbeAction::Grpc { port } => format!("grpc <pod>:{port}  {attrs}"),
@@ -150,14 +167,28 @@ fn or_none(s: String) -> String {
 
 fn resource_value(c: &Container, resource: &str, divisor: &str) -> String {
     let (which, name) = resource.split_once('.').unwrap_or(("limits", resource));
-    let map = if which == "limits" { &c.resources.limits } else { &c.resources.requests };
-    let Some(q) = map.get(name) else { return "0".into() };
+    let map = if which == "limits" {
+        &c.resources.limits
+    } else {
+        &c.resources.requests
+    };
+    let Some(q) = map.get(name) else {
+        return "0".into();
+    };
     if name == "cpu" {
-        let d = if divisor.is_empty() { 1000 } else { cpu_milli(divisor).max(1) };
+        let d = if divisor.is_empty() {
+            1000
+        } else {
+            cpu_milli(divisor).max(1)
+        };
         let v = cpu_milli(q);
         ((v + d - 1) / d).to_string()
     } else {
-        let d = if divisor.is_empty() { 1 } else { memory_bytes(divisor).max(1) };
+        let d = if divisor.is_empty() {
+            1
+        } else {
+            memory_bytes(divisor).max(1)
+        };
         ((memory_bytes(q) + d - 1) / d).to_string()
     }
 }
@@ -188,7 +219,14 @@ fn terminated_lines(w: &mut W, title: &str, t: &Terminated) {
     w.w(3, &format!("Finished:\t{}\n", rfc1123z(t.finished)));
 }
 
-fn containers(w: &mut W, label: &str, cs: &[Container], statuses: &[ContainerStatus], pod: Option<&Pod>, space: &str) {
+fn containers(
+    w: &mut W,
+    label: &str,
+    cs: &[Container],
+    statuses: &[ContainerStatus],
+    pod: Option<&Pod>,
+    space: &str,
+) {
     w.w(0, &format!("{space}{label}:\n"));
     let name_indent = if space.is_empty() { "" } else { " " };
     for c in cs {
@@ -199,7 +237,17 @@ fn containers(w: &mut W, label: &str, cs: &[Container], statuses: &[ContainerSta
         }
         w.w(2, &format!("Image:\t{}\n", c.image));
         if let Some(st) = st {
-            w.w(2, &format!("Image ID:\t{}\n", if st.container_id.is_empty() { "" } else { &st.image_id }));
+            w.w(
+                2,
+                &format!(
+                    "Image ID:\t{}\n",
+                    if st.container_id.is_empty() {
+                        ""
+                    } else {
+                        &st.image_id
+                    }
+                ),
+            );
         }
         let ports = ports_text(c, false);
         if ports.contains(',') {
@@ -234,7 +282,10 @@ fn containers(w: &mut W, label: &str, cs: &[Container], statuses: &[ContainerSta
             if let Some(t) = &st.last_state {
                 terminated_lines(w, "Last State", t);
             }
-            w.w(2, &format!("Ready:\t{}\n", if st.ready { "True" } else { "False" }));
+            w.w(
+                2,
+                &format!("Ready:\t{}\n", if st.ready { "True" } else { "False" }),
+            );
             w.w(2, &format!("Restart Count:\t{}\n", st.restart_count));
         }
         if !c.resources.limits.is_empty() {
@@ -258,7 +309,13 @@ fn containers(w: &mut W, label: &str, cs: &[Container], statuses: &[ContainerSta
         if let Some(p) = &c.startup {
             w.w(2, &format!("Startup:\t{}\n", describe_probe(p)));
         }
-        w.w(2, &format!("Environment:{}\n", if c.env.is_empty() { "\t<none>" } else { "" }));
+        w.w(
+            2,
+            &format!(
+                "Environment:{}\n",
+                if c.env.is_empty() { "\t<none>" } else { "" }
+            ),
+        );
         for e in &c.env {
             match &e.from {
                 None => {
@@ -287,7 +344,13 @@ fn containers(w: &mut W, label: &str, cs: &[Container], statuses: &[ContainerSta
                     w.w(3, &format!("{}:\t{v} ({resource})\n", e.name));
                 }
                 Some(EnvSource::SecretKey { name, key }) => {
-                    w.w(3, &format!("{}:\t<set to the key '{key}' in secret '{name}'>\tOptional: false\n", e.name));
+                    w.w(
+                        3,
+                        &format!(
+                            "{}:\t<set to the key '{key}' in secret '{name}'>\tOptional: false\n",
+                            e.name
+                        ),
+                    );
                 }
                 Some(EnvSource::ConfigMapKey { name, key }) => {
                     w.w(3, &format!("{}:\t<set to the key '{key}' of config map '{name}'>\tOptional: false\n", e.name));
@@ -296,9 +359,23 @@ fn containers(w: &mut W, label: &str, cs: &[Container], statuses: &[ContainerSta
         }
         let mut mounts = c.volume_mounts.clone();
         mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
-        w.w(2, &format!("Mounts:{}\n", if mounts.is_empty() { "\t<none>" } else { "" }));
+        w.w(
+            2,
+            &format!(
+                "Mounts:{}\n",
+                if mounts.is_empty() { "\t<none>" } else { "" }
+            ),
+        );
         for m in mounts {
-            w.w(3, &format!("{} from {} ({})\n", m.mount_path, m.name, if m.read_only { "ro" } else { "rw" }));
+            w.w(
+                3,
+                &format!(
+                    "{} from {} ({})\n",
+                    m.mount_path,
+                    m.name,
+                    if m.read_only { "ro" } else { "rw" }
+                ),
+            );
         }
     }
 }
@@ -315,7 +392,13 @@ fn volumes(w: &mut W, vs: &[Volume], space: &str) {
         match &v.source {
             VolumeSource::EmptyDir { medium, size_limit } => {
                 w.w(2, &format!("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{medium}\n"));
-                w.w(2, &format!("SizeLimit:\t{}\n", size_limit.clone().unwrap_or_else(|| "<unset>".into())));
+                w.w(
+                    2,
+                    &format!(
+                        "SizeLimit:\t{}\n",
+                        size_limit.clone().unwrap_or_else(|| "<unset>".into())
+                    ),
+                );
             }
             VolumeSource::ConfigMap { name, optional } => {
                 w.w(2, &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{name}\n    Optional:\t{optional}\n"));
@@ -329,7 +412,11 @@ fn volumes(w: &mut W, vs: &[Volume], space: &str) {
                     w.w(3, &format!("{field} -> {path}\n"));
                 }
             }
-            VolumeSource::Projected { token_expiration, config_map, downward_api } => {
+            VolumeSource::Projected {
+                token_expiration,
+                config_map,
+                downward_api,
+            } => {
                 w.w(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
                 if let Some(t) = token_expiration {
                     w.w(2, &format!("TokenExpirationSeconds:\t{t}\n"));
@@ -362,11 +449,25 @@ fn events(w: &mut W, evs: &[&Event], now: Nanos) {
     w.w(1, "----\t------\t----\t----\t-------\n");
     for e in evs {
         let interval = if e.count > 1 {
-            format!("{} (x{} over {})", age(now, e.last), e.count, age(now, e.first))
+            format!(
+                "{} (x{} over {})",
+                age(now, e.last),
+                e.count,
+                age(now, e.first)
+            )
         } else {
             age(now, e.first)
         };
-        w.w(1, &format!("{}\t{}\t{interval}\t{}\t{}\n", e.kind, e.reason, e.source, e.message.trim()));
+        w.w(
+            1,
+            &format!(
+                "{}\t{}\t{interval}\t{}\t{}\n",
+                e.kind,
+                e.reason,
+                e.source,
+                e.message.trim()
+            ),
+        );
     }
 }
 
@@ -377,11 +478,17 @@ pub fn pod(c: &Cluster, p: &Pod) -> String {
     w.w(0, &format!("Name:\t{}\n", p.meta.name));
     w.w(0, &format!("Namespace:\t{}\n", p.meta.namespace));
     w.w(0, "Priority:\t0\n");
-    w.w(0, &format!("Service Account:\t{}\n", p.spec.service_account));
+    w.w(
+        0,
+        &format!("Service Account:\t{}\n", p.spec.service_account),
+    );
     if p.spec.node_name.is_empty() {
         w.w(0, "Node:\t<none>\n");
     } else {
-        w.w(0, &format!("Node:\t{}/{}\n", p.spec.node_name, p.status.host_ip));
+        w.w(
+            0,
+            &format!("Node:\t{}/{}\n", p.spec.node_name, p.status.host_ip),
+        );
     }
     if let Some(t) = p.status.start_time {
         w.w(0, &format!("Start Time:\t{}\n", rfc1123z(t)));
@@ -389,8 +496,17 @@ pub fn pod(c: &Cluster, p: &Pod) -> String {
     labels_multiline(&mut w, "Labels", &p.meta.labels);
     annotations_multiline(&mut w, "Annotations", &p.meta.annotations);
     if let Some(d) = p.meta.deletion {
-        w.w(0, &format!("Status:\tTerminating (lasts {})\n", meshsim_cluster::time::human_duration(d.saturating_sub(now))));
-        w.w(0, &format!("Termination Grace Period:\t{}s\n", p.spec.termination_grace));
+        w.w(
+            0,
+            &format!(
+                "Status:\tTerminating (lasts {})\n",
+                meshsim_cluster::time::human_duration(d.saturating_sub(now))
+            ),
+        );
+        w.w(
+            0,
+            &format!("Termination Grace Period:\t{}s\n", p.spec.termination_grace),
+        );
     } else {
         w.w(0, &format!("Status:\t{}\n", p.status.phase));
     }
@@ -408,16 +524,40 @@ pub fn pod(c: &Cluster, p: &Pod) -> String {
         w.w(1, &format!("IP:\t{}\n", p.status.pod_ip));
     }
     if let Some(o) = &p.meta.owner {
-        w.w(0, &format!("Controlled By:\t{}/{}\n", o.kind.name(), o.name));
+        w.w(
+            0,
+            &format!("Controlled By:\t{}/{}\n", o.kind.name(), o.name),
+        );
     }
     if !p.spec.init_containers.is_empty() {
-        containers(&mut w, "Init Containers", &p.spec.init_containers, &p.status.init_statuses, Some(p), "");
+        containers(
+            &mut w,
+            "Init Containers",
+            &p.spec.init_containers,
+            &p.status.init_statuses,
+            Some(p),
+            "",
+        );
     }
-    containers(&mut w, "Containers", &p.spec.containers, &p.status.statuses, Some(p), "");
+    containers(
+        &mut w,
+        "Containers",
+        &p.spec.containers,
+        &p.status.statuses,
+        Some(p),
+        "",
+    );
     if !p.status.conditions.is_empty() {
         w.w(0, "Conditions:\n  Type\tStatus\n");
         for cond in &p.status.conditions {
-            w.w(1, &format!("{} \t{} \n", cond.kind, if cond.status { "True" } else { "False" }));
+            w.w(
+                1,
+                &format!(
+                    "{} \t{} \n",
+                    cond.kind,
+                    if cond.status { "True" } else { "False" }
+                ),
+            );
         }
     }
     volumes(&mut w, &p.spec.volumes, "");
@@ -436,7 +576,14 @@ fn pod_template(w: &mut W, t: &PodTemplate) {
         annotations_multiline(w, "  Annotations", &t.annotations);
     }
     if !t.spec.init_containers.is_empty() {
-        containers(w, "Init Containers", &t.spec.init_containers, &[], None, "  ");
+        containers(
+            w,
+            "Init Containers",
+            &t.spec.init_containers,
+            &[],
+            None,
+            "  ",
+        );
     }
     containers(w, "Containers", &t.spec.containers, &[], None, "  ");
     volumes(w, &t.spec.volumes, "  ");
@@ -450,7 +597,10 @@ pub fn deployment(c: &Cluster, d: &Deployment) -> String {
     let mut w = W::new();
     w.w(0, &format!("Name:\t{}\n", d.meta.name));
     w.w(0, &format!("Namespace:\t{}\n", d.meta.namespace));
-    w.w(0, &format!("CreationTimestamp:\t{}\n", rfc1123z(d.meta.creation)));
+    w.w(
+        0,
+        &format!("CreationTimestamp:\t{}\n", rfc1123z(d.meta.creation)),
+    );
     labels_multiline(&mut w, "Labels", &d.meta.labels);
     annotations_multiline(&mut w, "Annotations", &d.meta.annotations);
     let sel: Vec<String> = d.selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -459,32 +609,64 @@ pub fn deployment(c: &Cluster, d: &Deployment) -> String {
         0,
         &format!(
             "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable\n",
-            d.replicas, d.status.updated, d.status.replicas, d.status.available, d.status.unavailable
+            d.replicas,
+            d.status.updated,
+            d.status.replicas,
+            d.status.available,
+            d.status.unavailable
         ),
     );
     w.w(0, &format!("StrategyType:\t{}\n", d.strategy.kind));
     w.w(0, &format!("MinReadySeconds:\t{}\n", d.min_ready_seconds));
     if d.strategy.kind == "RollingUpdate" {
-        w.w(0, &format!("RollingUpdateStrategy:\t{} max unavailable, {} max surge\n", d.strategy.max_unavailable, d.strategy.max_surge));
+        w.w(
+            0,
+            &format!(
+                "RollingUpdateStrategy:\t{} max unavailable, {} max surge\n",
+                d.strategy.max_unavailable, d.strategy.max_surge
+            ),
+        );
     }
     pod_template(&mut w, &d.template);
     if !d.status.conditions.is_empty() {
         w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
         w.w(1, "----\t------\t------\n");
         for cond in &d.status.conditions {
-            w.w(1, &format!("{} \t{}\t{}\n", cond.kind, if cond.status { "True" } else { "False" }, cond.reason));
+            w.w(
+                1,
+                &format!(
+                    "{} \t{}\t{}\n",
+                    cond.kind,
+                    if cond.status { "True" } else { "False" },
+                    cond.reason
+                ),
+            );
         }
     }
-    let rss: Vec<&ReplicaSet> = c.replica_sets().filter(|r| r.meta.owner.as_ref().is_some_and(|o| o.uid == d.meta.uid)).collect();
+    let rss: Vec<&ReplicaSet> = c
+        .replica_sets()
+        .filter(|r| r.meta.owner.as_ref().is_some_and(|o| o.uid == d.meta.uid))
+        .collect();
     let hash = meshsim_cluster::controller::template_hash(&d.template);
     let fmt_rs = |v: Vec<&&ReplicaSet>| {
         if v.is_empty() {
             "<none>".to_string()
         } else {
-            v.iter().map(|r| format!("{} ({}/{} replicas created)", r.meta.name, r.status_replicas, r.replicas)).collect::<Vec<_>>().join(", ")
+            v.iter()
+                .map(|r| {
+                    format!(
+                        "{} ({}/{} replicas created)",
+                        r.meta.name, r.status_replicas, r.replicas
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     };
-    let old: Vec<&&ReplicaSet> = rss.iter().filter(|r| r.template_hash != hash && r.replicas > 0).collect();
+    let old: Vec<&&ReplicaSet> = rss
+        .iter()
+        .filter(|r| r.template_hash != hash && r.replicas > 0)
+        .collect();
     let new: Vec<&&ReplicaSet> = rss.iter().filter(|r| r.template_hash == hash).collect();
     w.w(0, &format!("OldReplicaSets:\t{}\n", fmt_rs(old)));
     w.w(0, &format!("NewReplicaSet:\t{}\n", fmt_rs(new)));
@@ -502,21 +684,44 @@ pub fn service(c: &Cluster, s: &Service) -> String {
     labels_multiline(&mut w, "Labels", &s.meta.labels);
     annotations_multiline(&mut w, "Annotations", &s.meta.annotations);
     let sel: Vec<String> = s.selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    w.w(0, &format!("Selector:\t{}\n", if sel.is_empty() { "<none>".into() } else { sel.join(",") }));
+    w.w(
+        0,
+        &format!(
+            "Selector:\t{}\n",
+            if sel.is_empty() {
+                "<none>".into()
+            } else {
+                sel.join(",")
+            }
+        ),
+    );
     w.w(0, &format!("Type:\t{}\n", s.kind));
     w.w(0, "IP Family Policy:\tSingleStack\n");
     w.w(0, "IP Families:\tIPv4\n");
     w.w(0, &format!("IP:\t{}\n", s.cluster_ip));
     w.w(0, &format!("IPs:\t{}\n", s.cluster_ip));
     if !s.external_ips.is_empty() {
-        let list: Vec<String> = s.external_ips.iter().map(|ip| format!("{ip} (VIP)")).collect();
+        let list: Vec<String> = s
+            .external_ips
+            .iter()
+            .map(|ip| format!("{ip} (VIP)"))
+            .collect();
         w.w(0, &format!("LoadBalancer Ingress:\t{}\n", list.join(", ")));
     }
-    let ep = c.endpoints().find(|e| e.meta.namespace == s.meta.namespace && e.meta.name == s.meta.name);
+    let ep = c
+        .endpoints()
+        .find(|e| e.meta.namespace == s.meta.namespace && e.meta.name == s.meta.name);
     for p in &s.ports {
-        let name = if p.name.is_empty() { "<unset>".to_string() } else { p.name.clone() };
+        let name = if p.name.is_empty() {
+            "<unset>".to_string()
+        } else {
+            p.name.clone()
+        };
         w.w(0, &format!("Port:\t{name}\t{}/{}\n", p.port, p.protocol));
-        w.w(0, &format!("TargetPort:\t{}/{}\n", p.target_port, p.protocol));
+        w.w(
+            0,
+            &format!("TargetPort:\t{}/{}\n", p.target_port, p.protocol),
+        );
         if let Some(n) = p.node_port {
             w.w(0, &format!("NodePort:\t{name}\t{n}/{}\n", p.protocol));
         }
@@ -524,10 +729,13 @@ pub fn service(c: &Cluster, s: &Service) -> String {
             None => "<none>".to_string(),
             Some(e) => {
                 let port = e.ports.iter().find(|(n, _, _)| *n == p.name).map(|x| x.1);
-                let all: Vec<String> = e.ready().map(|a| match port {
-                    Some(pt) => format!("{}:{pt}", a.ip),
-                    None => a.ip.clone(),
-                }).collect();
+                let all: Vec<String> = e
+                    .ready()
+                    .map(|a| match port {
+                        Some(pt) => format!("{}:{pt}", a.ip),
+                        None => a.ip.clone(),
+                    })
+                    .collect();
                 let count = e.addresses.len();
                 if all.len() > 3 {
                     format!("{} + {} more...", all[..3].join(","), count - 3)
@@ -540,9 +748,15 @@ pub fn service(c: &Cluster, s: &Service) -> String {
     }
     w.w(0, &format!("Session Affinity:\t{}\n", s.session_affinity));
     if !s.external_traffic_policy.is_empty() {
-        w.w(0, &format!("External Traffic Policy:\t{}\n", s.external_traffic_policy));
+        w.w(
+            0,
+            &format!("External Traffic Policy:\t{}\n", s.external_traffic_policy),
+        );
     }
-    w.w(0, &format!("Internal Traffic Policy:\t{}\n", s.internal_traffic_policy));
+    w.w(
+        0,
+        &format!("Internal Traffic Policy:\t{}\n", s.internal_traffic_policy),
+    );
     let evs = c.events_for(&s.meta.uid);
     events(&mut w, &evs, now);
     w.done()
@@ -554,7 +768,17 @@ pub fn namespace(n: &Namespace) -> String {
     w.w(0, &format!("Name:\t{}\n", n.meta.name));
     labels_multiline(&mut w, "Labels", &n.meta.labels);
     annotations_multiline(&mut w, "Annotations", &n.meta.annotations);
-    w.w(0, &format!("Status:\t{}\n", if n.terminating { "Terminating" } else { "Active" }));
+    w.w(
+        0,
+        &format!(
+            "Status:\t{}\n",
+            if n.terminating {
+                "Terminating"
+            } else {
+                "Active"
+            }
+        ),
+    );
     w.w(0, "\n");
     w.w(0, "No resource quota.\n");
     w.w(0, "\n");

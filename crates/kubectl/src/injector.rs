@@ -15,7 +15,9 @@ pub struct EngineInjector {
 impl EngineInjector {
     /// An injector with `istioctl kube-inject`'s options.
     pub fn new(options: &meshsim_inject::Options) -> Self {
-        EngineInjector { config: meshsim_inject::config_from(options).map_err(|e| e.to_string()) }
+        EngineInjector {
+            config: meshsim_inject::config_from(options).map_err(|e| e.to_string()),
+        }
     }
 }
 
@@ -29,7 +31,8 @@ impl Injector for EngineInjector {
     fn inject(&self, pod: &Pod, native_sidecars: bool) -> Result<Pod, String> {
         let cfg = self.config.as_ref().map_err(Clone::clone)?;
         let (value, _warnings) =
-            meshsim_inject::inject_value(&pod_for_injection(pod), cfg, native_sidecars).map_err(|e| e.to_string())?;
+            meshsim_inject::inject_value(&pod_for_injection(pod), cfg, native_sidecars)
+                .map_err(|e| e.to_string())?;
         match decode(&value, &pod.meta.namespace) {
             Ok(meshsim_cluster::Object::Pod(p)) => Ok(*p),
             Ok(_) => Err("injector returned something other than a Pod".into()),
@@ -47,13 +50,22 @@ mod tests {
     fn value_injection_matches_the_text_round_trip() {
         let text = include_str!("../vfs/kubernetes/helloworld-deployment.yaml");
         let doc = meshsim_yaml::load(text).unwrap();
-        let meshsim_cluster::Object::Deployment(d) = decode(&doc, "default").unwrap() else { panic!("not a deployment") };
-        let meta = meshsim_cluster::ObjectMeta { name: "hw-1".into(), namespace: "default".into(), labels: d.template.labels.clone(), ..Default::default() };
+        let meshsim_cluster::Object::Deployment(d) = decode(&doc, "default").unwrap() else {
+            panic!("not a deployment")
+        };
+        let meta = meshsim_cluster::ObjectMeta {
+            name: "hw-1".into(),
+            namespace: "default".into(),
+            labels: d.template.labels.clone(),
+            ..Default::default()
+        };
         let pod = Pod::new(meta, d.template.spec.clone());
         let via_value = EngineInjector::default().inject(&pod, false).unwrap();
         let printed = meshsim_yaml::to_string(&pod_for_injection(&pod));
         let out = meshsim_inject::inject(&printed, &meshsim_inject::Options::default()).unwrap();
-        let meshsim_cluster::Object::Pod(via_text) = decode(&meshsim_yaml::load(&out.output).unwrap(), "default").unwrap() else {
+        let meshsim_cluster::Object::Pod(via_text) =
+            decode(&meshsim_yaml::load(&out.output).unwrap(), "default").unwrap()
+        else {
             panic!("not a pod")
         };
         assert_eq!(via_value, *via_text);

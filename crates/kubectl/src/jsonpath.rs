@@ -23,7 +23,11 @@ fn walk<'a>(vals: Vec<&'a Value>, path: &str) -> Vec<&'a Value> {
         };
         let mut next = Vec::new();
         for v in cur {
-            let v = if name.is_empty() { Some(v) } else { v.get(name) };
+            let v = if name.is_empty() {
+                Some(v)
+            } else {
+                v.get(name)
+            };
             let Some(v) = v else { continue };
             match index {
                 None => next.push(v),
@@ -49,7 +53,9 @@ pub fn eval(doc: &Value, template: &str) -> String {
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         let expr = &rest[start + 1..start + end];
         let vals = walk(vec![doc], expr);
         out.push_str(&vals.iter().map(|v| scalar(v)).collect::<Vec<_>>().join(" "));

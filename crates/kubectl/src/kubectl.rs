@@ -12,7 +12,18 @@ use crate::shell::{Columns, GetWatch, Output, Selector, Shell, Watch};
 use crate::tabwriter::TableWriter;
 
 const KUBECTL_COMMANDS: &[&str] = &[
-    "annotate", "api-resources", "apply", "create", "delete", "describe", "get", "label", "logs", "rollout", "scale", "version",
+    "annotate",
+    "api-resources",
+    "apply",
+    "create",
+    "delete",
+    "describe",
+    "get",
+    "label",
+    "logs",
+    "rollout",
+    "scale",
+    "version",
 ];
 
 const GET_FLAGS: &[Flag] = &[
@@ -33,7 +44,11 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }
@@ -41,8 +56,14 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 fn decode_error_text(file: &str, doc: &Value, e: &DecodeError) -> String {
-    let name = doc.get_path(&["metadata", "name"]).and_then(Value::as_str).unwrap_or("");
-    let ns = doc.get_path(&["metadata", "namespace"]).and_then(Value::as_str).unwrap_or("");
+    let name = doc
+        .get_path(&["metadata", "name"])
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let ns = doc
+        .get_path(&["metadata", "namespace"])
+        .and_then(Value::as_str)
+        .unwrap_or("");
     match e {
         DecodeError::Validation(m) => format!(
             "error: error validating \"{file}\": error validating data: {m}; if you choose to ignore these errors, turn validation off with --validate=false"
@@ -61,7 +82,9 @@ fn api_error_text(file: &str, verb: &str, e: &ApiError) -> String {
         other => {
             let s = other.to_string();
             match s.split_once("): ") {
-                Some((head, rest)) if !file.is_empty() => format!("{head}): error when {verb} \"{file}\": {rest}"),
+                Some((head, rest)) if !file.is_empty() => {
+                    format!("{head}): error when {verb} \"{file}\": {rest}")
+                }
                 _ => s,
             }
         }
@@ -133,7 +156,13 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     ["services", "svc", "v1", "true", "Service"],
                     ["deployments", "deploy", "apps/v1", "true", "Deployment"],
                     ["replicasets", "rs", "apps/v1", "true", "ReplicaSet"],
-                    ["endpointslices", "", "discovery.k8s.io/v1", "true", "EndpointSlice"],
+                    [
+                        "endpointslices",
+                        "",
+                        "discovery.k8s.io/v1",
+                        "true",
+                        "EndpointSlice",
+                    ],
                 ]
                 .iter()
                 .map(|r| r.iter().map(|c| c.to_string()).collect())
@@ -142,15 +171,20 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 out
             }
             "version" => {
-                out.push("Client Version: v1.34.1\nKustomize Version: v5.7.0\nServer Version: v1.34.1\n");
+                out.push(
+                    "Client Version: v1.34.1\nKustomize Version: v5.7.0\nServer Version: v1.34.1\n",
+                );
                 out
             }
-            "exec" | "run" | "port-forward" | "edit" | "expose" | "cp" | "attach" | "top" | "set" | "patch" => {
+            "exec" | "run" | "port-forward" | "edit" | "expose" | "cp" | "attach" | "top"
+            | "set" | "patch" => {
                 out.fail(&format!("error: \"kubectl {sub}\" is not available in this simulated cluster (see 'help')"));
                 out
             }
             other if other.starts_with("--") => {
-                out.fail(&format!("error: unknown flag: {other}\nSee 'kubectl --help' for usage."));
+                out.fail(&format!(
+                    "error: unknown flag: {other}\nSee 'kubectl --help' for usage."
+                ));
                 out
             }
             other if other.starts_with('-') => {
@@ -160,7 +194,11 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             }
             other => {
                 let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
-                let sugg: Vec<&str> = KUBECTL_COMMANDS.iter().copied().filter(|c| levenshtein(c, other) <= 2 || c.starts_with(other)).collect();
+                let sugg: Vec<&str> = KUBECTL_COMMANDS
+                    .iter()
+                    .copied()
+                    .filter(|c| levenshtein(c, other) <= 2 || c.starts_with(other))
+                    .collect();
                 if !sugg.is_empty() {
                     msg.push_str("\n\nDid you mean this?\n");
                     for s in sugg {
@@ -193,7 +231,11 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 }
             }
             Resource::Deployments => {
-                for d in self.cluster.deployments().filter(|d| in_ns(&d.meta.namespace)) {
+                for d in self
+                    .cluster
+                    .deployments()
+                    .filter(|d| in_ns(&d.meta.namespace))
+                {
                     v.push(Item {
                         namespace: d.meta.namespace.clone(),
                         name: d.meta.name.clone(),
@@ -204,7 +246,11 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 }
             }
             Resource::ReplicaSets => {
-                for d in self.cluster.replica_sets().filter(|d| in_ns(&d.meta.namespace)) {
+                for d in self
+                    .cluster
+                    .replica_sets()
+                    .filter(|d| in_ns(&d.meta.namespace))
+                {
                     v.push(Item {
                         namespace: d.meta.namespace.clone(),
                         name: d.meta.name.clone(),
@@ -237,19 +283,39 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 }
             }
             Resource::Endpoints => {
-                for e in self.cluster.endpoints().filter(|d| in_ns(&d.meta.namespace)) {
+                for e in self
+                    .cluster
+                    .endpoints()
+                    .filter(|d| in_ns(&d.meta.namespace))
+                {
                     v.push(Item {
                         namespace: e.meta.namespace.clone(),
                         name: e.meta.name.clone(),
                         labels: e.meta.labels.clone(),
-                        row: vec![e.meta.name.clone(), printers::endpoints_text(e), age(now, e.meta.creation)],
+                        row: vec![
+                            e.meta.name.clone(),
+                            printers::endpoints_text(e),
+                            age(now, e.meta.creation),
+                        ],
                         object: None,
                     });
                 }
             }
             Resource::EndpointSlices => {
-                for e in self.cluster.endpoints().filter(|d| in_ns(&d.meta.namespace)) {
-                    let ports = if e.ports.is_empty() { "<unset>".into() } else { e.ports.iter().map(|p| p.1.to_string()).collect::<Vec<_>>().join(",") };
+                for e in self
+                    .cluster
+                    .endpoints()
+                    .filter(|d| in_ns(&d.meta.namespace))
+                {
+                    let ports = if e.ports.is_empty() {
+                        "<unset>".into()
+                    } else {
+                        e.ports
+                            .iter()
+                            .map(|p| p.1.to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    };
                     let eps: Vec<String> = e.addresses.iter().map(|a| a.ip.clone()).collect();
                     let eps = if eps.is_empty() {
                         "<unset>".to_string()
@@ -263,7 +329,13 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                         namespace: e.meta.namespace.clone(),
                         name: format!("{}-{suffix}", e.meta.name),
                         labels: e.meta.labels.clone(),
-                        row: vec![format!("{}-{suffix}", e.meta.name), "IPv4".into(), ports, eps, age(now, e.meta.creation)],
+                        row: vec![
+                            format!("{}-{suffix}", e.meta.name),
+                            "IPv4".into(),
+                            ports,
+                            eps,
+                            age(now, e.meta.creation),
+                        ],
                         object: None,
                     });
                 }
@@ -291,12 +363,20 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 }
             }
             Resource::ConfigMaps => {
-                for c in self.cluster.config_maps().filter(|d| in_ns(&d.meta.namespace)) {
+                for c in self
+                    .cluster
+                    .config_maps()
+                    .filter(|d| in_ns(&d.meta.namespace))
+                {
                     v.push(Item {
                         namespace: c.meta.namespace.clone(),
                         name: c.meta.name.clone(),
                         labels: c.meta.labels.clone(),
-                        row: vec![c.meta.name.clone(), c.data.len().to_string(), age(now, c.meta.creation)],
+                        row: vec![
+                            c.meta.name.clone(),
+                            c.data.len().to_string(),
+                            age(now, c.meta.creation),
+                        ],
                         object: None,
                     });
                 }
@@ -330,7 +410,14 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         self.full_row_event(r, item, cols, prefix, "ADDED")
     }
 
-    fn full_row_event(&self, r: Resource, item: &Item, cols: &Columns, prefix: bool, event: &str) -> Vec<String> {
+    fn full_row_event(
+        &self,
+        r: Resource,
+        item: &Item,
+        cols: &Columns,
+        prefix: bool,
+        event: &str,
+    ) -> Vec<String> {
         let mut row = item.row.clone();
         if prefix {
             row[0] = format!("{}/{}", r.singular(), row[0]);
@@ -345,8 +432,16 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             row.push(item.labels.get(l).cloned().unwrap_or_default());
         }
         if cols.show_labels {
-            let l: Vec<String> = item.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            row.push(if l.is_empty() { "<none>".into() } else { l.join(",") });
+            let l: Vec<String> = item
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            row.push(if l.is_empty() {
+                "<none>".into()
+            } else {
+                l.join(",")
+            });
         }
         row
     }
@@ -374,14 +469,22 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             }
         };
         let output = p.get("output").unwrap_or("").to_string();
-        if !["", "wide", "yaml", "json", "name"].contains(&output.as_str()) && !output.starts_with("jsonpath=") {
+        if !["", "wide", "yaml", "json", "name"].contains(&output.as_str())
+            && !output.starts_with("jsonpath=")
+        {
             out.fail(&format!("error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"));
             return out;
         }
         let cols = Columns {
             wide: output == "wide",
             show_labels: p.has("show-labels"),
-            label_columns: p.all("label-columns").iter().flat_map(|s| s.split(',')).filter(|s| !s.is_empty()).map(String::from).collect(),
+            label_columns: p
+                .all("label-columns")
+                .iter()
+                .flat_map(|s| s.split(','))
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
             all_namespaces: all_ns,
             no_headers: p.has("no-headers"),
             name_only: output == "name",
@@ -392,7 +495,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         let mut names: Vec<String> = Vec::new();
         let first = &p.positional[0];
         let typed_names = p.positional.iter().all(|a| a.contains('/'));
-        if p.positional.iter().any(|a| a.contains('/') && (a.starts_with('/') || a.ends_with('/'))) {
+        if p.positional
+            .iter()
+            .any(|a| a.contains('/') && (a.starts_with('/') || a.ends_with('/')))
+        {
             out.fail("error: arguments in resource/name form must have a single resource and name");
             return out;
         }
@@ -405,7 +511,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                         None => requests.push((r, vec![n.to_string()])),
                     },
                     None => {
-                        out.fail(&format!("error: the server doesn't have a resource type \"{t}\""));
+                        out.fail(&format!(
+                            "error: the server doesn't have a resource type \"{t}\""
+                        ));
                         return out;
                     }
                 }
@@ -414,7 +522,12 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             names = p.positional[1..].to_vec();
             for t in first.split(',') {
                 if t == "all" {
-                    for r in [Resource::Pods, Resource::Services, Resource::Deployments, Resource::ReplicaSets] {
+                    for r in [
+                        Resource::Pods,
+                        Resource::Services,
+                        Resource::Deployments,
+                        Resource::ReplicaSets,
+                    ] {
                         requests.push((r, names.clone()));
                     }
                     continue;
@@ -422,7 +535,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 match Resource::parse(t) {
                     Some(r) => requests.push((r, names.clone())),
                     None => {
-                        out.fail(&format!("error: the server doesn't have a resource type \"{t}\""));
+                        out.fail(&format!(
+                            "error: the server doesn't have a resource type \"{t}\""
+                        ));
                         return out;
                     }
                 }
@@ -440,7 +555,11 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         let mut first_table = true;
         let mut writer_for_watch = TableWriter::default();
         for (r, names) in &requests {
-            let ns_filter = if all_ns || !r.namespaced() { None } else { Some(ns.as_str()) };
+            let ns_filter = if all_ns || !r.namespaced() {
+                None
+            } else {
+                Some(ns.as_str())
+            };
             let mut items = self.items(*r, ns_filter, cols.wide);
             items.retain(|i| selector.matches(&i.labels));
             if !names.is_empty() {
@@ -448,7 +567,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 for n in names {
                     match items.iter().position(|i| &i.name == n) {
                         Some(ix) => picked.push(items.remove(ix)),
-                        None => errors.push(format!("Error from server (NotFound): {} \"{n}\" not found", r.plural())),
+                        None => errors.push(format!(
+                            "Error from server (NotFound): {} \"{n}\" not found",
+                            r.plural()
+                        )),
                     }
                 }
                 items = picked;
@@ -494,7 +616,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             writer_for_watch = w;
         }
         if !objects.is_empty() {
-            let doc = if objects.len() == 1 && names.len() == 1 && requests.len() == 1 || (typed_names && objects.len() == 1) {
+            let doc = if objects.len() == 1 && names.len() == 1 && requests.len() == 1
+                || (typed_names && objects.len() == 1)
+            {
                 objects.pop().expect("one object")
             } else {
                 let mut m = Mapping::new();
@@ -514,7 +638,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     out.push("\n");
                 }
             } else {
-                out.push(&crate::jsonpath::eval(&doc, output.trim_start_matches("jsonpath=")));
+                out.push(&crate::jsonpath::eval(
+                    &doc,
+                    output.trim_start_matches("jsonpath="),
+                ));
             }
         }
         for e in &errors {
@@ -534,11 +661,21 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 .get("request-timeout")
                 .and_then(parse_duration)
                 .map(|d| self.now() + d)
-                .or_else(|| if self.batch { Some(self.now() + self.default_watch_timeout) } else { None });
+                .or_else(|| {
+                    if self.batch {
+                        Some(self.now() + self.default_watch_timeout)
+                    } else {
+                        None
+                    }
+                });
             self.cluster.take_changes();
             self.watch = Some(Watch::Get(Box::new(GetWatch {
                 resource: r,
-                namespace: if all_ns || !r.namespaced() { None } else { Some(ns.clone()) },
+                namespace: if all_ns || !r.namespaced() {
+                    None
+                } else {
+                    Some(ns.clone())
+                },
                 names,
                 selector,
                 columns: cols,
@@ -557,7 +694,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     /// Print rows for the watched objects that changed.
     pub(crate) fn watch_rows(&mut self, changes: Vec<Change>, out: &mut Output) {
-        let Some(Watch::Get(mut w)) = self.watch.take() else { return };
+        let Some(Watch::Get(mut w)) = self.watch.take() else {
+            return;
+        };
         let kind = w.resource.kind();
         let now = self.now();
         let mut seen: Vec<Key> = Vec::new();
@@ -578,8 +717,16 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             if !w.names.is_empty() && !w.names.contains(&key.1) {
                 continue;
             }
-            let deleted = changes.iter().rev().find(|c| c.key == key && c.kind == kind).and_then(|c| c.deleted.clone());
-            let event = if deleted_any(&changes, &key, kind) { "DELETED" } else { "MODIFIED" };
+            let deleted = changes
+                .iter()
+                .rev()
+                .find(|c| c.key == key && c.kind == kind)
+                .and_then(|c| c.deleted.clone());
+            let event = if deleted_any(&changes, &key, kind) {
+                "DELETED"
+            } else {
+                "MODIFIED"
+            };
             let item = match deleted {
                 Some(obj) => {
                     let row = match &obj {
@@ -588,13 +735,30 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                         Object::ReplicaSet(r) => printers::replicaset_row(r, now, w.columns.wide),
                         Object::Service(s) => printers::service_row(s, now, w.columns.wide),
                         Object::Namespace(n) => printers::namespace_row(n, now),
-                        Object::ConfigMap(c) => vec![c.meta.name.clone(), c.data.len().to_string(), age(now, c.meta.creation)],
+                        Object::ConfigMap(c) => vec![
+                            c.meta.name.clone(),
+                            c.data.len().to_string(),
+                            age(now, c.meta.creation),
+                        ],
                     };
-                    Item { namespace: key.0.clone(), name: key.1.clone(), labels: obj.meta().labels.clone(), row, object: None }
+                    Item {
+                        namespace: key.0.clone(),
+                        name: key.1.clone(),
+                        labels: obj.meta().labels.clone(),
+                        row,
+                        object: None,
+                    }
                 }
                 None => {
-                    let ns_filter = if w.resource.namespaced() { Some(key.0.as_str()) } else { None };
-                    let found = self.items(w.resource, ns_filter, w.columns.wide).into_iter().find(|i| i.name == key.1);
+                    let ns_filter = if w.resource.namespaced() {
+                        Some(key.0.as_str())
+                    } else {
+                        None
+                    };
+                    let found = self
+                        .items(w.resource, ns_filter, w.columns.wide)
+                        .into_iter()
+                        .find(|i| i.name == key.1);
                     match found {
                         Some(i) => i,
                         None => continue,
@@ -627,7 +791,14 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn describe(&mut self, args: &[String]) -> Output {
         let mut out = Output::default();
-        let p = match parse(args, &[flag("all-namespaces", Some('A'), false), flag("selector", Some('l'), true)], "kubectl describe") {
+        let p = match parse(
+            args,
+            &[
+                flag("all-namespaces", Some('A'), false),
+                flag("selector", Some('l'), true),
+            ],
+            "kubectl describe",
+        ) {
             Ok(p) => p,
             Err(e) => {
                 out.fail(&e);
@@ -644,16 +815,29 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             None => (p.positional[0].clone(), p.positional[1..].to_vec()),
         };
         let Some(r) = Resource::parse(&type_name) else {
-            out.fail(&format!("error: the server doesn't have a resource type \"{type_name}\""));
+            out.fail(&format!(
+                "error: the server doesn't have a resource type \"{type_name}\""
+            ));
             return out;
         };
         let selector = Selector::parse(p.get("selector").unwrap_or("")).unwrap_or_default();
-        let ns_filter = if p.has("all-namespaces") || !r.namespaced() { None } else { Some(ns.as_str()) };
-        let all: Vec<Item> = self.items(r, ns_filter, false).into_iter().filter(|i| selector.matches(&i.labels)).collect();
+        let ns_filter = if p.has("all-namespaces") || !r.namespaced() {
+            None
+        } else {
+            Some(ns.as_str())
+        };
+        let all: Vec<Item> = self
+            .items(r, ns_filter, false)
+            .into_iter()
+            .filter(|i| selector.matches(&i.labels))
+            .collect();
         let mut targets: Vec<(String, String)> = Vec::new();
         let mut errors = Vec::new();
         if names.is_empty() {
-            targets = all.iter().map(|i| (i.namespace.clone(), i.name.clone())).collect();
+            targets = all
+                .iter()
+                .map(|i| (i.namespace.clone(), i.name.clone()))
+                .collect();
             if targets.is_empty() {
                 if ns_filter.is_some() {
                     out.line(&format!("No resources found in {ns} namespace."));
@@ -671,20 +855,42 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 // Like kubectl, a name that is not found selects every object it is a prefix of.
                 let matches: Vec<&Item> = all.iter().filter(|i| i.name.starts_with(&n)).collect();
                 if matches.is_empty() {
-                    errors.push(format!("Error from server (NotFound): {} \"{n}\" not found", r.plural()));
+                    errors.push(format!(
+                        "Error from server (NotFound): {} \"{n}\" not found",
+                        r.plural()
+                    ));
                 }
-                targets.extend(matches.iter().map(|i| (i.namespace.clone(), i.name.clone())));
+                targets.extend(
+                    matches
+                        .iter()
+                        .map(|i| (i.namespace.clone(), i.name.clone())),
+                );
             }
         }
         let mut first = true;
         for (ns, name) in targets {
             let text = match r {
-                Resource::Pods => self.cluster.pod(&ns, &name).map(|x| crate::describe::pod(&self.cluster, x)),
-                Resource::Deployments => self.cluster.deployment(&ns, &name).map(|x| crate::describe::deployment(&self.cluster, x)),
-                Resource::Services => self.cluster.service(&ns, &name).map(|x| crate::describe::service(&self.cluster, x)),
-                Resource::Namespaces => self.cluster.namespace(&name).map(crate::describe::namespace),
+                Resource::Pods => self
+                    .cluster
+                    .pod(&ns, &name)
+                    .map(|x| crate::describe::pod(&self.cluster, x)),
+                Resource::Deployments => self
+                    .cluster
+                    .deployment(&ns, &name)
+                    .map(|x| crate::describe::deployment(&self.cluster, x)),
+                Resource::Services => self
+                    .cluster
+                    .service(&ns, &name)
+                    .map(|x| crate::describe::service(&self.cluster, x)),
+                Resource::Namespaces => self
+                    .cluster
+                    .namespace(&name)
+                    .map(crate::describe::namespace),
                 _ => {
-                    out.fail(&format!("error: describing {} is not supported by this simulated cluster", r.plural()));
+                    out.fail(&format!(
+                        "error: describing {} is not supported by this simulated cluster",
+                        r.plural()
+                    ));
                     return out;
                 }
             };
@@ -704,7 +910,12 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     // ----- apply / create / delete -----
 
-    fn read_manifests(&self, files: &[&str], stdin: &Option<String>, out: &mut Output) -> Vec<(String, Value)> {
+    fn read_manifests(
+        &self,
+        files: &[&str],
+        stdin: &Option<String>,
+        out: &mut Output,
+    ) -> Vec<(String, Value)> {
         let mut docs = Vec::new();
         for f in files {
             let sources = if *f == "-" {
@@ -729,7 +940,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                             }
                         }
                     }
-                    Err(e) => out.fail(&format!("error: error parsing {name}: error converting YAML to JSON: {}", e.message)),
+                    Err(e) => out.fail(&format!(
+                        "error: error parsing {name}: error converting YAML to JSON: {}",
+                        e.message
+                    )),
                 }
             }
         }
@@ -738,8 +952,21 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn apply_or_create(&mut self, args: &[String], stdin: Option<String>, create: bool) -> Output {
         let mut out = Output::default();
-        let usage = if create { "kubectl create" } else { "kubectl apply" };
-        let p = match parse(args, &[flag("filename", Some('f'), true), flag("recursive", Some('R'), false), flag("validate", None, true), flag("dry-run", None, true)], usage) {
+        let usage = if create {
+            "kubectl create"
+        } else {
+            "kubectl apply"
+        };
+        let p = match parse(
+            args,
+            &[
+                flag("filename", Some('f'), true),
+                flag("recursive", Some('R'), false),
+                flag("validate", None, true),
+                flag("dry-run", None, true),
+            ],
+            usage,
+        ) {
             Ok(p) => p,
             Err(e) => {
                 out.fail(&e);
@@ -748,14 +975,26 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         };
         let ns = self.namespace_of(&p);
         let files = p.all("filename");
-        if create && files.is_empty() && matches!(p.positional.first().map(String::as_str), Some("namespace" | "ns")) {
+        if create
+            && files.is_empty()
+            && matches!(
+                p.positional.first().map(String::as_str),
+                Some("namespace" | "ns")
+            )
+        {
             {
                 let Some(name) = p.positional.get(1) else {
                     out.fail("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
                     return out;
                 };
-                let meta = ObjectMeta { name: name.clone(), ..ObjectMeta::default() };
-                match self.cluster.create(Object::Namespace(Namespace { meta, terminating: false })) {
+                let meta = ObjectMeta {
+                    name: name.clone(),
+                    ..ObjectMeta::default()
+                };
+                match self.cluster.create(Object::Namespace(Namespace {
+                    meta,
+                    terminating: false,
+                })) {
                     Ok(()) => out.line(&format!("namespace/{name} created")),
                     Err(e) => out.fail(&e.to_string()),
                 }
@@ -769,7 +1008,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         let dry = p.get("dry-run").is_some_and(|d| d != "none");
         let docs = self.read_manifests(&files, &stdin, &mut out);
         if docs.is_empty() && out.exit_code == 0 {
-            out.fail(&format!("error: no objects passed to {}", if create { "create" } else { "apply" }));
+            out.fail(&format!(
+                "error: no objects passed to {}",
+                if create { "create" } else { "apply" }
+            ));
             return out;
         }
         let mut errors = Vec::new();
@@ -788,7 +1030,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 continue;
             }
             if p.has("namespace") {
-                if let Some(doc_ns) = doc.get_path(&["metadata", "namespace"]).and_then(Value::as_str) {
+                if let Some(doc_ns) = doc
+                    .get_path(&["metadata", "namespace"])
+                    .and_then(Value::as_str)
+                {
                     if doc_ns != ns && kind.namespaced() {
                         errors.push(format!("error: the namespace from the provided object \"{doc_ns}\" does not match the namespace \"{ns}\". You must pass '--namespace={doc_ns}' to perform this operation."));
                         continue;
@@ -799,7 +1044,11 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 out.line(&format!("{} created (dry run)", ref_name(kind, &name)));
                 continue;
             }
-            let result = if create { self.cluster.create(obj).map(|_| Applied::Created) } else { self.cluster.apply(obj) };
+            let result = if create {
+                self.cluster.create(obj).map(|_| Applied::Created)
+            } else {
+                self.cluster.apply(obj)
+            };
             match result {
                 Ok(a) => {
                     let verb = match a {
@@ -849,7 +1098,12 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         if !files.is_empty() {
             for (file, doc) in self.read_manifests(&files, &stdin, &mut out) {
                 match decode(&doc, &ns) {
-                    Ok(o) => targets.push((o.kind(), o.meta().namespace.clone(), o.meta().name.clone(), file)),
+                    Ok(o) => targets.push((
+                        o.kind(),
+                        o.meta().namespace.clone(),
+                        o.meta().name.clone(),
+                        file,
+                    )),
                     Err(e) => errors.push(decode_error_text(&file, &doc, &e)),
                 }
             }
@@ -865,7 +1119,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     match Resource::parse(t) {
                         Some(r) => specs.push((r, vec![n.to_string()])),
                         None => {
-                            out.fail(&format!("error: the server doesn't have a resource type \"{t}\""));
+                            out.fail(&format!(
+                                "error: the server doesn't have a resource type \"{t}\""
+                            ));
                             return out;
                         }
                     }
@@ -874,7 +1130,12 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 let names = p.positional[1..].to_vec();
                 for t in p.positional[0].split(',') {
                     if t == "all" {
-                        for r in [Resource::Pods, Resource::Services, Resource::Deployments, Resource::ReplicaSets] {
+                        for r in [
+                            Resource::Pods,
+                            Resource::Services,
+                            Resource::Deployments,
+                            Resource::ReplicaSets,
+                        ] {
                             specs.push((r, names.clone()));
                         }
                         continue;
@@ -882,7 +1143,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     match Resource::parse(t) {
                         Some(r) => specs.push((r, names.clone())),
                         None => {
-                            out.fail(&format!("error: the server doesn't have a resource type \"{t}\""));
+                            out.fail(&format!(
+                                "error: the server doesn't have a resource type \"{t}\""
+                            ));
                             return out;
                         }
                     }
@@ -895,15 +1158,33 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     out.fail("error: resource(s) were provided, but no name was specified");
                     return out;
                 }
-                let ns_filter = if r.namespaced() { Some(ns.as_str()) } else { None };
+                let ns_filter = if r.namespaced() {
+                    Some(ns.as_str())
+                } else {
+                    None
+                };
                 let items = self.items(r, ns_filter, false);
                 if names.is_empty() {
                     for i in items.iter().filter(|i| selector.matches(&i.labels)) {
-                        targets.push((r.kind(), i.namespace.clone(), i.name.clone(), String::new()));
+                        targets.push((
+                            r.kind(),
+                            i.namespace.clone(),
+                            i.name.clone(),
+                            String::new(),
+                        ));
                     }
                 } else {
                     for n in names {
-                        targets.push((r.kind(), if r.namespaced() { ns.clone() } else { String::new() }, n, String::new()));
+                        targets.push((
+                            r.kind(),
+                            if r.namespaced() {
+                                ns.clone()
+                            } else {
+                                String::new()
+                            },
+                            n,
+                            String::new(),
+                        ));
                     }
                 }
             }
@@ -935,7 +1216,11 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         // kubectl waits for the objects to be gone (--wait=true).
         if p.get("wait") != Some("false") && !pods_to_wait.is_empty() {
             let end = self.now() + 60 * SEC;
-            while pods_to_wait.iter().any(|(ns, n)| self.cluster.pod(ns, n).is_some()) && self.now() < end {
+            while pods_to_wait
+                .iter()
+                .any(|(ns, n)| self.cluster.pod(ns, n).is_some())
+                && self.now() < end
+            {
                 let next = self.cluster.next_event_time().unwrap_or(end).min(end);
                 self.advance_to(next, &mut out);
             }
@@ -978,11 +1263,21 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 Some(Resource::Pods) => n.to_string(),
                 Some(Resource::Deployments) | Some(Resource::ReplicaSets) => {
                     let owner_prefix = format!("{n}-");
-                    let pods: Vec<&Pod> = self.cluster.pods().filter(|p| p.meta.namespace == ns && p.meta.name.starts_with(&owner_prefix)).collect();
+                    let pods: Vec<&Pod> = self
+                        .cluster
+                        .pods()
+                        .filter(|p| {
+                            p.meta.namespace == ns && p.meta.name.starts_with(&owner_prefix)
+                        })
+                        .collect();
                     match pods.first() {
                         Some(first) => {
                             if pods.len() > 1 {
-                                out.line(&format!("Found {} pods, using pod/{}", pods.len(), first.meta.name));
+                                out.line(&format!(
+                                    "Found {} pods, using pod/{}",
+                                    pods.len(),
+                                    first.meta.name
+                                ));
                             }
                             first.meta.name.clone()
                         }
@@ -993,7 +1288,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     }
                 }
                 _ => {
-                    out.fail(&format!("error: the server doesn't have a resource type \"{t}\""));
+                    out.fail(&format!(
+                        "error: the server doesn't have a resource type \"{t}\""
+                    ));
                     return out;
                 }
             }
@@ -1001,10 +1298,15 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             target.clone()
         };
         let Some(pod) = self.cluster.pod(&ns, &pod_name) else {
-            out.fail(&format!("Error from server (NotFound): pods \"{pod_name}\" not found"));
+            out.fail(&format!(
+                "Error from server (NotFound): pods \"{pod_name}\" not found"
+            ));
             return out;
         };
-        let container = match p.get("container").or(p.positional.get(1).map(String::as_str)) {
+        let container = match p
+            .get("container")
+            .or(p.positional.get(1).map(String::as_str))
+        {
             Some(c) => c.to_string(),
             None => {
                 let default = pod
@@ -1015,26 +1317,51 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     .unwrap_or_else(|| pod.spec.containers[0].name.clone());
                 let all = pod.spec.containers.len() + pod.spec.init_containers.len();
                 if all > 1 {
-                    let mut names: Vec<String> = pod.spec.containers.iter().map(|c| c.name.clone()).collect();
-                    names.extend(pod.spec.init_containers.iter().map(|c| format!("{} (init)", c.name)));
-                    out.line(&format!("Defaulted container \"{default}\" out of: {}", names.join(", ")));
+                    let mut names: Vec<String> =
+                        pod.spec.containers.iter().map(|c| c.name.clone()).collect();
+                    names.extend(
+                        pod.spec
+                            .init_containers
+                            .iter()
+                            .map(|c| format!("{} (init)", c.name)),
+                    );
+                    out.line(&format!(
+                        "Defaulted container \"{default}\" out of: {}",
+                        names.join(", ")
+                    ));
                 }
                 default
             }
         };
-        let known = pod.spec.containers.iter().chain(pod.spec.init_containers.iter()).any(|c| c.name == container);
+        let known = pod
+            .spec
+            .containers
+            .iter()
+            .chain(pod.spec.init_containers.iter())
+            .any(|c| c.name == container);
         if !known {
-            out.fail(&format!("error: container {container} is not valid for pod {pod_name}"));
+            out.fail(&format!(
+                "error: container {container} is not valid for pod {pod_name}"
+            ));
             return out;
         }
-        match self.cluster.logs(&ns, &pod_name, &container, p.has("previous")) {
+        match self
+            .cluster
+            .logs(&ns, &pod_name, &container, p.has("previous"))
+        {
             Ok(text) if p.has("follow") && !p.has("previous") => {
                 out.push(&text);
                 let deadline = p
                     .get("request-timeout")
                     .and_then(parse_duration)
                     .map(|d| self.now() + d)
-                    .or_else(|| if self.batch { Some(self.now() + self.default_watch_timeout) } else { None });
+                    .or_else(|| {
+                        if self.batch {
+                            Some(self.now() + self.default_watch_timeout)
+                        } else {
+                            None
+                        }
+                    });
                 self.cluster.take_changes();
                 self.watch = Some(Watch::Logs(crate::shell::LogFollow {
                     namespace: ns.clone(),
@@ -1068,8 +1395,20 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn label(&mut self, args: &[String], is_label: bool) -> Output {
         let mut out = Output::default();
-        let usage = if is_label { "kubectl label" } else { "kubectl annotate" };
-        let p = match parse(args, &[flag("overwrite", None, false), flag("all", None, false), flag("selector", Some('l'), true)], usage) {
+        let usage = if is_label {
+            "kubectl label"
+        } else {
+            "kubectl annotate"
+        };
+        let p = match parse(
+            args,
+            &[
+                flag("overwrite", None, false),
+                flag("all", None, false),
+                flag("selector", Some('l'), true),
+            ],
+            usage,
+        ) {
             Ok(p) => p,
             Err(e) => {
                 out.fail(&e);
@@ -1099,27 +1438,50 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             }
         };
         let Some(r) = Resource::parse(&t) else {
-            out.fail(&format!("error: the server doesn't have a resource type \"{t}\""));
+            out.fail(&format!(
+                "error: the server doesn't have a resource type \"{t}\""
+            ));
             return out;
         };
         if pos.is_empty() {
-            out.fail(&format!("error: at least one {} update is required", if is_label { "label" } else { "annotation" }));
+            out.fail(&format!(
+                "error: at least one {} update is required",
+                if is_label { "label" } else { "annotation" }
+            ));
             return out;
         }
         let what = if is_label { "labeled" } else { "annotated" };
         let names = if names.is_empty() && p.has("all") {
-            self.items(r, if r.namespaced() { Some(&ns) } else { None }, false).into_iter().map(|i| i.name).collect()
+            self.items(r, if r.namespaced() { Some(&ns) } else { None }, false)
+                .into_iter()
+                .map(|i| i.name)
+                .collect()
         } else {
             names
         };
         for name in names {
-            let obj_ns = if r.namespaced() { ns.clone() } else { String::new() };
+            let obj_ns = if r.namespaced() {
+                ns.clone()
+            } else {
+                String::new()
+            };
             let current = match r {
-                Resource::Nodes => self.cluster.nodes().iter().find(|n| n.meta.name == name).map(|n| n.meta.clone()),
-                _ => self.cluster.get(r.kind(), &obj_ns, &name).map(|o| o.meta().clone()),
+                Resource::Nodes => self
+                    .cluster
+                    .nodes()
+                    .iter()
+                    .find(|n| n.meta.name == name)
+                    .map(|n| n.meta.clone()),
+                _ => self
+                    .cluster
+                    .get(r.kind(), &obj_ns, &name)
+                    .map(|o| o.meta().clone()),
             };
             let Some(meta) = current else {
-                out.fail(&format!("Error from server (NotFound): {} \"{name}\" not found", r.plural()));
+                out.fail(&format!(
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    r.plural()
+                ));
                 continue;
             };
             let mut changed = false;
@@ -1129,27 +1491,38 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     let r2 = if is_label {
                         self.cluster.set_label(r.kind(), &obj_ns, &name, k, None)
                     } else {
-                        self.cluster.set_annotation(r.kind(), &obj_ns, &name, k, None)
+                        self.cluster
+                            .set_annotation(r.kind(), &obj_ns, &name, k, None)
                     };
                     changed |= r2.unwrap_or(false);
                     continue;
                 }
                 removed_only = false;
                 let Some((k, v)) = kv.split_once('=') else {
-                    out.fail(&format!("error: invalid {} spec: {kv}", if is_label { "label" } else { "annotation" }));
+                    out.fail(&format!(
+                        "error: invalid {} spec: {kv}",
+                        if is_label { "label" } else { "annotation" }
+                    ));
                     return out;
                 };
-                let existing = if is_label { meta.labels.get(k) } else { meta.annotations.get(k) };
+                let existing = if is_label {
+                    meta.labels.get(k)
+                } else {
+                    meta.annotations.get(k)
+                };
                 if let Some(old) = existing {
                     if old != v && !p.has("overwrite") {
-                        out.fail(&format!("error: '{k}' already has a value ({old}), and --overwrite is false"));
+                        out.fail(&format!(
+                            "error: '{k}' already has a value ({old}), and --overwrite is false"
+                        ));
                         return out;
                     }
                 }
                 let r2 = if is_label {
                     self.cluster.set_label(r.kind(), &obj_ns, &name, k, Some(v))
                 } else {
-                    self.cluster.set_annotation(r.kind(), &obj_ns, &name, k, Some(v))
+                    self.cluster
+                        .set_annotation(r.kind(), &obj_ns, &name, k, Some(v))
                 };
                 changed |= r2.unwrap_or(false);
             }
@@ -1169,7 +1542,14 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn scale(&mut self, args: &[String]) -> Output {
         let mut out = Output::default();
-        let p = match parse(args, &[flag("replicas", None, true), flag("current-replicas", None, true)], "kubectl scale") {
+        let p = match parse(
+            args,
+            &[
+                flag("replicas", None, true),
+                flag("current-replicas", None, true),
+            ],
+            "kubectl scale",
+        ) {
             Ok(p) => p,
             Err(e) => {
                 out.fail(&e);
@@ -1181,13 +1561,21 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             out.fail("error: required flag(s) \"replicas\" not set");
             return out;
         };
-        let Ok(replicas) = replicas.parse::<i64>().map_err(|_| ()).and_then(|r| if r >= 0 { Ok(r) } else { Err(()) }) else {
+        let Ok(replicas) =
+            replicas
+                .parse::<i64>()
+                .map_err(|_| ())
+                .and_then(|r| if r >= 0 { Ok(r) } else { Err(()) })
+        else {
             out.fail("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
             return out;
         };
         let targets: Vec<(String, String)> = match p.positional.first().map(|s| s.split_once('/')) {
             Some(Some((t, n))) => vec![(t.to_string(), n.to_string())],
-            Some(None) => p.positional[1..].iter().map(|n| (p.positional[0].clone(), n.clone())).collect(),
+            Some(None) => p.positional[1..]
+                .iter()
+                .map(|n| (p.positional[0].clone(), n.clone()))
+                .collect(),
             None => vec![],
         };
         if targets.is_empty() {
@@ -1196,7 +1584,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         }
         for (t, n) in targets {
             let Some(r) = Resource::parse(&t) else {
-                out.fail(&format!("error: the server doesn't have a resource type \"{t}\""));
+                out.fail(&format!(
+                    "error: the server doesn't have a resource type \"{t}\""
+                ));
                 continue;
             };
             match self.cluster.scale(r.kind(), &ns, &n, replicas) {
@@ -1212,7 +1602,11 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn rollout(&mut self, args: &[String]) -> Output {
         let mut out = Output::default();
-        let p = match parse(args, &[flag("watch", Some('w'), true), flag("timeout", None, true)], "kubectl rollout") {
+        let p = match parse(
+            args,
+            &[flag("watch", Some('w'), true), flag("timeout", None, true)],
+            "kubectl rollout",
+        ) {
             Ok(p) => p,
             Err(e) => {
                 out.fail(&e);
@@ -1223,7 +1617,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         let sub = p.positional.first().cloned().unwrap_or_default();
         let target = match p.positional.get(1).map(|s| s.split_once('/')) {
             Some(Some((t, n))) => Some((t.to_string(), n.to_string())),
-            Some(None) => p.positional.get(2).map(|n| (p.positional[1].clone(), n.clone())),
+            Some(None) => p
+                .positional
+                .get(2)
+                .map(|n| (p.positional[1].clone(), n.clone())),
             None => None,
         };
         let Some((t, name)) = target else {
@@ -1231,17 +1628,24 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             return out;
         };
         if Resource::parse(&t) != Some(Resource::Deployments) {
-            out.fail(&format!("error: no status viewer has been implemented for {t}"));
+            out.fail(&format!(
+                "error: no status viewer has been implemented for {t}"
+            ));
             return out;
         }
         match sub.as_str() {
             "status" => {
-                let timeout = p.get("timeout").and_then(parse_duration).unwrap_or(if self.batch { 600 * SEC } else { 60 * SEC });
+                let timeout = p
+                    .get("timeout")
+                    .and_then(parse_duration)
+                    .unwrap_or(if self.batch { 600 * SEC } else { 60 * SEC });
                 let end = self.now() + timeout;
                 let mut last = String::new();
                 loop {
                     let Some(d) = self.cluster.deployment(&ns, &name) else {
-                        out.fail(&format!("Error from server (NotFound): deployments.apps \"{name}\" not found"));
+                        out.fail(&format!(
+                            "Error from server (NotFound): deployments.apps \"{name}\" not found"
+                        ));
                         return out;
                     };
                     let (msg, done) = rollout_message(d);
@@ -1263,13 +1667,16 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             "restart" => {
                 let now = meshsim_cluster::time::rfc3339(self.now());
                 match self.cluster.edit_template(&ns, &name, |t| {
-                    t.annotations.insert("kubectl.kubernetes.io/restartedAt".into(), now.clone());
+                    t.annotations
+                        .insert("kubectl.kubernetes.io/restartedAt".into(), now.clone());
                 }) {
                     Ok(()) => out.line(&format!("deployment.apps/{name} restarted")),
                     Err(e) => out.fail(&e.to_string()),
                 }
             }
-            other => out.fail(&format!("error: unknown command \"{other}\" for \"kubectl rollout\"")),
+            other => out.fail(&format!(
+                "error: unknown command \"{other}\" for \"kubectl rollout\""
+            )),
         }
         out
     }
@@ -1348,7 +1755,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 pub fn rollout_message(d: &Deployment) -> (String, bool) {
     let n = &d.meta.name;
     if d.meta.generation > d.status.observed_generation {
-        return ("Waiting for deployment spec update to be observed...".into(), false);
+        return (
+            "Waiting for deployment spec update to be observed...".into(),
+            false,
+        );
     }
     if d.status.updated < d.replicas {
         return (format!("Waiting for deployment \"{n}\" rollout to finish: {} out of {} new replicas have been updated...", d.status.updated, d.replicas), false);
@@ -1380,5 +1790,9 @@ pub fn parse_duration(s: &str) -> Option<Nanos> {
 }
 
 fn deleted_any(changes: &[Change], key: &Key, kind: Kind) -> bool {
-    changes.iter().rev().find(|c| &c.key == key && c.kind == kind).is_some_and(|c| c.deleted.is_some())
+    changes
+        .iter()
+        .rev()
+        .find(|c| &c.key == key && c.kind == kind)
+        .is_some_and(|c| c.deleted.is_some())
 }

@@ -39,8 +39,12 @@ impl Resource {
             _ => return None,
         };
         let ok_group = match r {
-            Resource::Deployments | Resource::ReplicaSets => ["", "apps", "apps/v1", "v1.apps"].contains(&group),
-            Resource::EndpointSlices => ["", "discovery.k8s.io", "v1.discovery.k8s.io"].contains(&group),
+            Resource::Deployments | Resource::ReplicaSets => {
+                ["", "apps", "apps/v1", "v1.apps"].contains(&group)
+            }
+            Resource::EndpointSlices => {
+                ["", "discovery.k8s.io", "v1.discovery.k8s.io"].contains(&group)
+            }
             Resource::Events => ["", "events.k8s.io"].contains(&group),
             _ => group.is_empty(),
         };
@@ -71,15 +75,45 @@ impl Resource {
     /// Column headers (the wide-only ones after `narrow` columns).
     pub fn headers(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
-            Resource::Pods => (&["NAME", "READY", "STATUS", "RESTARTS", "AGE"], &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]),
-            Resource::Deployments => (&["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
-            Resource::ReplicaSets => (&["NAME", "DESIRED", "CURRENT", "READY", "AGE"], &["CONTAINERS", "IMAGES", "SELECTOR"]),
-            Resource::Services => (&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], &["SELECTOR"]),
+            Resource::Pods => (
+                &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+                &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+            ),
+            Resource::Deployments => (
+                &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+                &["CONTAINERS", "IMAGES", "SELECTOR"],
+            ),
+            Resource::ReplicaSets => (
+                &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+                &["CONTAINERS", "IMAGES", "SELECTOR"],
+            ),
+            Resource::Services => (
+                &[
+                    "NAME",
+                    "TYPE",
+                    "CLUSTER-IP",
+                    "EXTERNAL-IP",
+                    "PORT(S)",
+                    "AGE",
+                ],
+                &["SELECTOR"],
+            ),
             Resource::Namespaces => (&["NAME", "STATUS", "AGE"], &[]),
             Resource::Endpoints => (&["NAME", "ENDPOINTS", "AGE"], &[]),
-            Resource::EndpointSlices => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
+            Resource::EndpointSlices => {
+                (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[])
+            }
             Resource::Events => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
-            Resource::Nodes => (&["NAME", "STATUS", "ROLES", "AGE", "VERSION"], &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
+            Resource::Nodes => (
+                &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+                &[
+                    "INTERNAL-IP",
+                    "EXTERNAL-IP",
+                    "OS-IMAGE",
+                    "KERNEL-VERSION",
+                    "CONTAINER-RUNTIME",
+                ],
+            ),
             Resource::ConfigMaps => (&["NAME", "DATA", "AGE"], &[]),
         }
     }
@@ -101,10 +135,18 @@ pub fn pod_cells(p: &Pod, now: Nanos) -> (String, String, String) {
     let st = &p.status;
     let mut restarts: u32 = 0;
     let mut last_restart: Option<Nanos> = None;
-    let sidecars = spec.init_containers.iter().filter(|c| c.is_native_sidecar()).count();
+    let sidecars = spec
+        .init_containers
+        .iter()
+        .filter(|c| c.is_native_sidecar())
+        .count();
     let total = spec.containers.len() + sidecars;
     let mut ready = 0;
-    let mut reason = if st.reason.is_empty() { st.phase.clone() } else { st.reason.clone() };
+    let mut reason = if st.reason.is_empty() {
+        st.phase.clone()
+    } else {
+        st.reason.clone()
+    };
     let note_restart = |cs: &ContainerStatus, restarts: &mut u32, last: &mut Option<Nanos>| {
         *restarts += cs.restart_count;
         if let Some(t) = &cs.last_state {
@@ -117,7 +159,10 @@ pub fn pod_cells(p: &Pod, now: Nanos) -> (String, String, String) {
     let mut initializing = false;
     for (i, cs) in st.init_statuses.iter().enumerate() {
         note_restart(cs, &mut restarts, &mut last_restart);
-        let sidecar = spec.init_containers.get(i).is_some_and(|c| c.is_native_sidecar());
+        let sidecar = spec
+            .init_containers
+            .get(i)
+            .is_some_and(|c| c.is_native_sidecar());
         if let ContainerState::Terminated(t) = &cs.state {
             if t.exit_code == 0 {
                 continue;
@@ -131,9 +176,15 @@ pub fn pod_cells(p: &Pod, now: Nanos) -> (String, String, String) {
         }
         match &cs.state {
             ContainerState::Terminated(t) => {
-                reason = if t.reason.is_empty() { format!("Init:ExitCode:{}", t.exit_code) } else { format!("Init:{}", t.reason) };
+                reason = if t.reason.is_empty() {
+                    format!("Init:ExitCode:{}", t.exit_code)
+                } else {
+                    format!("Init:{}", t.reason)
+                };
             }
-            ContainerState::Waiting { reason: r, .. } if !r.is_empty() && r != "PodInitializing" => {
+            ContainerState::Waiting { reason: r, .. }
+                if !r.is_empty() && r != "PodInitializing" =>
+            {
                 reason = format!("Init:{r}");
             }
             _ => {
@@ -147,7 +198,11 @@ pub fn pod_cells(p: &Pod, now: Nanos) -> (String, String, String) {
         restarts = 0;
         last_restart = None;
         for (i, cs) in st.init_statuses.iter().enumerate() {
-            if spec.init_containers.get(i).is_some_and(|c| c.is_native_sidecar()) {
+            if spec
+                .init_containers
+                .get(i)
+                .is_some_and(|c| c.is_native_sidecar())
+            {
                 note_restart(cs, &mut restarts, &mut last_restart);
             }
         }
@@ -157,7 +212,11 @@ pub fn pod_cells(p: &Pod, now: Nanos) -> (String, String, String) {
             match &cs.state {
                 ContainerState::Waiting { reason: r, .. } if !r.is_empty() => reason = r.clone(),
                 ContainerState::Terminated(t) => {
-                    reason = if !t.reason.is_empty() { t.reason.clone() } else { format!("ExitCode:{}", t.exit_code) };
+                    reason = if !t.reason.is_empty() {
+                        t.reason.clone()
+                    } else {
+                        format!("ExitCode:{}", t.exit_code)
+                    };
                 }
                 ContainerState::Running { .. } => {
                     has_running = true;
@@ -170,7 +229,11 @@ pub fn pod_cells(p: &Pod, now: Nanos) -> (String, String, String) {
         }
         if reason == "Completed" && has_running {
             let pod_ready = st.condition("Ready").is_some_and(|c| c.status);
-            reason = if pod_ready { "Running".into() } else { "NotReady".into() };
+            reason = if pod_ready {
+                "Running".into()
+            } else {
+                "NotReady".into()
+            };
         }
     }
     if p.meta.deletion.is_some() && st.phase != "Succeeded" && st.phase != "Failed" {
@@ -186,10 +249,24 @@ pub fn pod_cells(p: &Pod, now: Nanos) -> (String, String, String) {
 /// A pod's table row.
 pub fn pod_row(p: &Pod, now: Nanos, wide: bool) -> Vec<String> {
     let (ready, status, restarts) = pod_cells(p, now);
-    let mut row = vec![p.meta.name.clone(), ready, status, restarts, age(now, p.meta.creation)];
+    let mut row = vec![
+        p.meta.name.clone(),
+        ready,
+        status,
+        restarts,
+        age(now, p.meta.creation),
+    ];
     if wide {
-        row.push(if p.status.pod_ip.is_empty() { "<none>".into() } else { p.status.pod_ip.clone() });
-        row.push(if p.spec.node_name.is_empty() { "<none>".into() } else { p.spec.node_name.clone() });
+        row.push(if p.status.pod_ip.is_empty() {
+            "<none>".into()
+        } else {
+            p.status.pod_ip.clone()
+        });
+        row.push(if p.spec.node_name.is_empty() {
+            "<none>".into()
+        } else {
+            p.spec.node_name.clone()
+        });
         row.push("<none>".into());
         row.push("<none>".into());
     }
@@ -200,7 +277,10 @@ fn selector_text(sel: &StringMap) -> String {
     if sel.is_empty() {
         return "<none>".into();
     }
-    sel.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+    sel.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A deployment's table row.
@@ -213,8 +293,24 @@ pub fn deployment_row(d: &Deployment, now: Nanos, wide: bool) -> Vec<String> {
         age(now, d.meta.creation),
     ];
     if wide {
-        row.push(d.template.spec.containers.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","));
-        row.push(d.template.spec.containers.iter().map(|c| c.image.as_str()).collect::<Vec<_>>().join(","));
+        row.push(
+            d.template
+                .spec
+                .containers
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        row.push(
+            d.template
+                .spec
+                .containers
+                .iter()
+                .map(|c| c.image.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         row.push(selector_text(&d.selector));
     }
     row
@@ -230,8 +326,24 @@ pub fn replicaset_row(r: &ReplicaSet, now: Nanos, wide: bool) -> Vec<String> {
         age(now, r.meta.creation),
     ];
     if wide {
-        row.push(r.template.spec.containers.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","));
-        row.push(r.template.spec.containers.iter().map(|c| c.image.as_str()).collect::<Vec<_>>().join(","));
+        row.push(
+            r.template
+                .spec
+                .containers
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        row.push(
+            r.template
+                .spec
+                .containers
+                .iter()
+                .map(|c| c.image.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         row.push(selector_text(&r.selector));
     }
     row
@@ -261,7 +373,14 @@ pub fn service_row(s: &Service, now: Nanos, wide: bool) -> Vec<String> {
     } else {
         "<none>".into()
     };
-    let mut row = vec![s.meta.name.clone(), s.kind.clone(), s.cluster_ip.clone(), external, service_ports(s), age(now, s.meta.creation)];
+    let mut row = vec![
+        s.meta.name.clone(),
+        s.kind.clone(),
+        s.cluster_ip.clone(),
+        external,
+        service_ports(s),
+        age(now, s.meta.creation),
+    ];
     if wide {
         row.push(selector_text(&s.selector));
     }
@@ -295,21 +414,46 @@ pub fn event_row(e: &Event, now: Nanos) -> Vec<String> {
         age(now, e.last),
         e.kind.clone(),
         e.reason.clone(),
-        format!("{}/{}", e.object_kind.name().to_ascii_lowercase(), e.object_name),
+        format!(
+            "{}/{}",
+            e.object_kind.name().to_ascii_lowercase(),
+            e.object_name
+        ),
         e.message.clone(),
     ]
 }
 
 /// A namespace's table row.
 pub fn namespace_row(n: &Namespace, now: Nanos) -> Vec<String> {
-    vec![n.meta.name.clone(), if n.terminating { "Terminating" } else { "Active" }.into(), age(now, n.meta.creation)]
+    vec![
+        n.meta.name.clone(),
+        if n.terminating {
+            "Terminating"
+        } else {
+            "Active"
+        }
+        .into(),
+        age(now, n.meta.creation),
+    ]
 }
 
 /// A node's table row.
 pub fn node_row(n: &Node, now: Nanos, wide: bool) -> Vec<String> {
-    let mut row = vec![n.meta.name.clone(), "Ready".into(), n.role.clone(), age(now, n.meta.creation), n.kubelet_version.clone()];
+    let mut row = vec![
+        n.meta.name.clone(),
+        "Ready".into(),
+        n.role.clone(),
+        age(now, n.meta.creation),
+        n.kubelet_version.clone(),
+    ];
     if wide {
-        row.extend([n.internal_ip.clone(), "<none>".into(), n.os_image.clone(), n.kernel.clone(), n.runtime.clone()]);
+        row.extend([
+            n.internal_ip.clone(),
+            "<none>".into(),
+            n.os_image.clone(),
+            n.kernel.clone(),
+            n.runtime.clone(),
+        ]);
     }
     row
 }

@@ -294,7 +294,11 @@ impl Shell {
                 _ => None,
             };
             let next = self.cluster.next_event_time();
-            let mut due = [next, repeat_at, deadline].into_iter().flatten().filter(|t| *t <= target).min();
+            let mut due = [next, repeat_at, deadline]
+                .into_iter()
+                .flatten()
+                .filter(|t| *t <= target)
+                .min();
             if self.watch.is_none() {
                 // Without a watch there is nothing to print between events: jump.
                 self.cluster.advance_to(target);
@@ -302,7 +306,8 @@ impl Shell {
                 return;
             }
             let Some(t) = due.take() else { break };
-            if deadline == Some(t) && next.is_none_or(|n| n > t) && repeat_at.is_none_or(|r| r > t) {
+            if deadline == Some(t) && next.is_none_or(|n| n > t) && repeat_at.is_none_or(|r| r > t)
+            {
                 self.cluster.advance_to(t);
                 self.flush_watch(out);
                 self.watch = None;
@@ -325,33 +330,50 @@ impl Shell {
         let changes = self.cluster.take_changes();
         match &mut self.watch {
             Some(Watch::Get(_)) => self.watch_rows(changes, out),
-            Some(Watch::Logs(f)) => match self.cluster.logs(&f.namespace, &f.pod, &f.container, false) {
-                Ok(text) => {
-                    let running = self.cluster.pod(&f.namespace, &f.pod).is_some_and(|p| {
-                        p.status.statuses.iter().chain(p.status.init_statuses.iter()).any(|s| s.name == f.container && s.is_running())
-                    });
-                    if text.len() >= f.printed {
-                        out.push(&text[f.printed..]);
-                        f.printed = text.len();
+            Some(Watch::Logs(f)) => {
+                match self.cluster.logs(&f.namespace, &f.pod, &f.container, false) {
+                    Ok(text) => {
+                        let running = self.cluster.pod(&f.namespace, &f.pod).is_some_and(|p| {
+                            p.status
+                                .statuses
+                                .iter()
+                                .chain(p.status.init_statuses.iter())
+                                .any(|s| s.name == f.container && s.is_running())
+                        });
+                        if text.len() >= f.printed {
+                            out.push(&text[f.printed..]);
+                            f.printed = text.len();
+                        }
+                        // The stream ends with the container (kubectl logs -f returns).
+                        if !running {
+                            self.watch = None;
+                        }
                     }
-                    // The stream ends with the container (kubectl logs -f returns).
-                    if !running {
-                        self.watch = None;
-                    }
+                    // The pod is gone: `kubectl logs -f` ends with the stream.
+                    Err(_) if self.cluster.pod(&f.namespace, &f.pod).is_none() => self.watch = None,
+                    Err(_) => {}
                 }
-                // The pod is gone: `kubectl logs -f` ends with the stream.
-                Err(_) if self.cluster.pod(&f.namespace, &f.pod).is_none() => self.watch = None,
-                Err(_) => {}
-            },
+            }
             _ => {}
         }
     }
 
     fn refresh_repeat(&mut self, out: &mut Output) {
-        let Some(Watch::Repeat(r)) = self.watch.clone() else { return };
+        let Some(Watch::Repeat(r)) = self.watch.clone() else {
+            return;
+        };
         let screen = self.repeat_screen(&r.command);
-        let body = screen.split_once('\n').map(|x| x.1).unwrap_or("").to_string();
-        let last_body = r.last_screen.split_once('\n').map(|x| x.1).unwrap_or("").to_string();
+        let body = screen
+            .split_once('\n')
+            .map(|x| x.1)
+            .unwrap_or("")
+            .to_string();
+        let last_body = r
+            .last_screen
+            .split_once('\n')
+            .map(|x| x.1)
+            .unwrap_or("")
+            .to_string();
         if !self.batch || body != last_body {
             if self.batch {
                 out.push(&screen);
@@ -374,24 +396,28 @@ impl Shell {
             .pods()
             .map(|p| {
                 let (ready, status, restarts) = crate::printers::pod_cells(p, now);
-                let view = |c: &meshsim_cluster::Container, st: Option<&meshsim_cluster::ContainerStatus>| {
-                    use meshsim_cluster::ContainerState as S;
-                    let (state, reason) = match st.map(|s| &s.state) {
-                        Some(S::Running { .. }) => ("Running".to_string(), String::new()),
-                        Some(S::Waiting { reason, .. }) => ("Waiting".to_string(), reason.clone()),
-                        Some(S::Terminated(t)) => ("Terminated".to_string(), t.reason.clone()),
-                        None => ("Waiting".to_string(), String::new()),
+                let view =
+                    |c: &meshsim_cluster::Container,
+                     st: Option<&meshsim_cluster::ContainerStatus>| {
+                        use meshsim_cluster::ContainerState as S;
+                        let (state, reason) = match st.map(|s| &s.state) {
+                            Some(S::Running { .. }) => ("Running".to_string(), String::new()),
+                            Some(S::Waiting { reason, .. }) => {
+                                ("Waiting".to_string(), reason.clone())
+                            }
+                            Some(S::Terminated(t)) => ("Terminated".to_string(), t.reason.clone()),
+                            None => ("Waiting".to_string(), String::new()),
+                        };
+                        ContainerView {
+                            name: c.name.clone(),
+                            image: c.image.clone(),
+                            state,
+                            reason,
+                            ready: st.is_some_and(|s| s.ready),
+                            restarts: st.map_or(0, |s| s.restart_count),
+                            sidecar: c.is_native_sidecar(),
+                        }
                     };
-                    ContainerView {
-                        name: c.name.clone(),
-                        image: c.image.clone(),
-                        state,
-                        reason,
-                        ready: st.is_some_and(|s| s.ready),
-                        restarts: st.map_or(0, |s| s.restart_count),
-                        sidecar: c.is_native_sidecar(),
-                    }
-                };
                 PodView {
                     namespace: p.meta.namespace.clone(),
                     name: p.meta.name.clone(),
@@ -407,7 +433,12 @@ impl Shell {
                         .iter()
                         .map(|c| view(c, p.status.init_statuses.iter().find(|s| s.name == c.name)))
                         .collect(),
-                    containers: p.spec.containers.iter().map(|c| view(c, p.status.statuses.iter().find(|s| s.name == c.name))).collect(),
+                    containers: p
+                        .spec
+                        .containers
+                        .iter()
+                        .map(|c| view(c, p.status.statuses.iter().find(|s| s.name == c.name)))
+                        .collect(),
                 }
             })
             .collect()

@@ -13,7 +13,11 @@ pub struct GoTabWriter {
 impl GoTabWriter {
     /// A writer with the given minimum cell width and padding.
     pub fn new(minwidth: usize, padding: usize) -> Self {
-        GoTabWriter { minwidth, padding, text: String::new() }
+        GoTabWriter {
+            minwidth,
+            padding,
+            text: String::new(),
+        }
     }
 
     /// The writer `kubectl describe` uses.
@@ -44,7 +48,14 @@ impl GoTabWriter {
         out
     }
 
-    fn format(&self, out: &mut String, lines: &[Vec<&str>], widths: &mut Vec<usize>, line0: usize, line1: usize) {
+    fn format(
+        &self,
+        out: &mut String,
+        lines: &[Vec<&str>],
+        widths: &mut Vec<usize>,
+        line0: usize,
+        line1: usize,
+    ) {
         let column = widths.len();
         let mut line0 = line0;
         let mut this = line0;
@@ -127,7 +138,10 @@ mod tests {
     fn describe_blocks_align_separately() {
         let mut w = GoTabWriter::describe();
         w.write("Name:\tx\nNamespace:\tdefault\nIPs:\n  IP:\t10.0.0.1\n");
-        assert_eq!(w.flush(), "Name:       x\nNamespace:  default\nIPs:\n  IP:  10.0.0.1\n");
+        assert_eq!(
+            w.flush(),
+            "Name:       x\nNamespace:  default\nIPs:\n  IP:  10.0.0.1\n"
+        );
     }
 
     #[test]
@@ -141,8 +155,17 @@ mod tests {
     fn table_widths_only_grow() {
         let mut t = TableWriter::default();
         let row = |s: &str| vec!["pod".to_string(), s.to_string(), "0".to_string()];
-        assert_eq!(t.render(&[vec!["NAME".into(), "STATUS".into(), "AGE".into()], row("Pending")]), "NAME   STATUS    AGE\npod    Pending   0\n");
-        assert_eq!(t.render(&[row("PodInitializing")]), "pod    PodInitializing   0\n");
+        assert_eq!(
+            t.render(&[
+                vec!["NAME".into(), "STATUS".into(), "AGE".into()],
+                row("Pending")
+            ]),
+            "NAME   STATUS    AGE\npod    Pending   0\n"
+        );
+        assert_eq!(
+            t.render(&[row("PodInitializing")]),
+            "pod    PodInitializing   0\n"
+        );
         assert_eq!(t.render(&[row("Running")]), "pod    Running           0\n");
     }
 }

@@ -6,18 +6,54 @@ use std::collections::BTreeMap;
 
 /// Files shipped with every session, as `(path, contents)`.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("kubernetes/guestbook-deployment.yaml", include_str!("../vfs/kubernetes/guestbook-deployment.yaml")),
-    ("kubernetes/guestbook-service.yaml", include_str!("../vfs/kubernetes/guestbook-service.yaml")),
-    ("kubernetes/guestbook-ui-deployment.yaml", include_str!("../vfs/kubernetes/guestbook-ui-deployment.yaml")),
-    ("kubernetes/guestbook-ui-service.yaml", include_str!("../vfs/kubernetes/guestbook-ui-service.yaml")),
-    ("kubernetes/helloworld-deployment.yaml", include_str!("../vfs/kubernetes/helloworld-deployment.yaml")),
-    ("kubernetes/helloworld-service.yaml", include_str!("../vfs/kubernetes/helloworld-service.yaml")),
-    ("kubernetes/mysql-deployment.yaml", include_str!("../vfs/kubernetes/mysql-deployment.yaml")),
-    ("kubernetes/mysql-service.yaml", include_str!("../vfs/kubernetes/mysql-service.yaml")),
-    ("kubernetes/redis-deployment.yaml", include_str!("../vfs/kubernetes/redis-deployment.yaml")),
-    ("kubernetes/redis-service.yaml", include_str!("../vfs/kubernetes/redis-service.yaml")),
-    ("kubernetes-v2/guestbook-ui-deployment-v2.yaml", include_str!("../vfs/kubernetes-v2/guestbook-ui-deployment-v2.yaml")),
-    ("kubernetes-v2/helloworld-deployment-v2.yaml", include_str!("../vfs/kubernetes-v2/helloworld-deployment-v2.yaml")),
+    (
+        "kubernetes/guestbook-deployment.yaml",
+        include_str!("../vfs/kubernetes/guestbook-deployment.yaml"),
+    ),
+    (
+        "kubernetes/guestbook-service.yaml",
+        include_str!("../vfs/kubernetes/guestbook-service.yaml"),
+    ),
+    (
+        "kubernetes/guestbook-ui-deployment.yaml",
+        include_str!("../vfs/kubernetes/guestbook-ui-deployment.yaml"),
+    ),
+    (
+        "kubernetes/guestbook-ui-service.yaml",
+        include_str!("../vfs/kubernetes/guestbook-ui-service.yaml"),
+    ),
+    (
+        "kubernetes/helloworld-deployment.yaml",
+        include_str!("../vfs/kubernetes/helloworld-deployment.yaml"),
+    ),
+    (
+        "kubernetes/helloworld-service.yaml",
+        include_str!("../vfs/kubernetes/helloworld-service.yaml"),
+    ),
+    (
+        "kubernetes/mysql-deployment.yaml",
+        include_str!("../vfs/kubernetes/mysql-deployment.yaml"),
+    ),
+    (
+        "kubernetes/mysql-service.yaml",
+        include_str!("../vfs/kubernetes/mysql-service.yaml"),
+    ),
+    (
+        "kubernetes/redis-deployment.yaml",
+        include_str!("../vfs/kubernetes/redis-deployment.yaml"),
+    ),
+    (
+        "kubernetes/redis-service.yaml",
+        include_str!("../vfs/kubernetes/redis-service.yaml"),
+    ),
+    (
+        "kubernetes-v2/guestbook-ui-deployment-v2.yaml",
+        include_str!("../vfs/kubernetes-v2/guestbook-ui-deployment-v2.yaml"),
+    ),
+    (
+        "kubernetes-v2/helloworld-deployment-v2.yaml",
+        include_str!("../vfs/kubernetes-v2/helloworld-deployment-v2.yaml"),
+    ),
 ];
 
 /// What a path names.
@@ -44,7 +80,12 @@ pub struct Vfs {
 
 impl Default for Vfs {
     fn default() -> Self {
-        Vfs { files: BUILTIN.iter().map(|(p, c)| (p.to_string(), c.to_string())).collect() }
+        Vfs {
+            files: BUILTIN
+                .iter()
+                .map(|(p, c)| (p.to_string(), c.to_string()))
+                .collect(),
+        }
     }
 }
 
@@ -82,7 +123,11 @@ impl Vfs {
         if let Some(c) = self.files.get(&p) {
             return Ok(Entry::File(c.clone()));
         }
-        let prefix = if p.is_empty() { String::new() } else { format!("{p}/") };
+        let prefix = if p.is_empty() {
+            String::new()
+        } else {
+            format!("{p}/")
+        };
         let mut entries: Vec<String> = Vec::new();
         for k in self.files.keys() {
             if let Some(rest) = k.strip_prefix(&prefix) {
@@ -121,7 +166,11 @@ impl Vfs {
                     .iter()
                     .filter(|e| e.ends_with(".yaml") || e.ends_with(".yml") || e.ends_with(".json"))
                     .map(|e| {
-                        let full = if base.is_empty() { e.clone() } else { format!("{base}/{e}") };
+                        let full = if base.is_empty() {
+                            e.clone()
+                        } else {
+                            format!("{base}/{e}")
+                        };
                         let c = self.read(&full).unwrap_or_default();
                         (full, c)
                     })

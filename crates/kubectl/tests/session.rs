@@ -16,7 +16,10 @@ fn a_watch_prints_as_the_page_advances_time_and_ctrl_c_ends_it() {
         later.push_str(&sh.advance(SEC).text);
     }
     assert!(later.contains("ContainerCreating"), "{later}");
-    assert!(later.lines().last().unwrap().contains("1/1     Running"), "{later}");
+    assert!(
+        later.lines().last().unwrap().contains("1/1     Running"),
+        "{later}"
+    );
     assert!(!later.contains("NAME "), "the header is printed once");
     sh.interrupt();
     assert!(!sh.watching());
@@ -37,7 +40,10 @@ fn stepping_event_by_event_reaches_the_same_state() {
         b.step();
     }
     b.advance(end - b.now());
-    assert_eq!(a.run("kubectl get pods -o wide").text, b.run("kubectl get pods -o wide").text);
+    assert_eq!(
+        a.run("kubectl get pods -o wide").text,
+        b.run("kubectl get pods -o wide").text
+    );
 }
 
 #[test]
@@ -46,7 +52,10 @@ fn watch_command_clears_and_redraws_on_the_page() {
     let o = sh.run("watch kubectl get deployment");
     assert!(o.clear && o.text.starts_with("Every 2.0s: kubectl get deployment"));
     let o = sh.advance(2 * SEC);
-    assert!(o.clear && o.text.contains("No resources found in default namespace."), "{o:?}");
+    assert!(
+        o.clear && o.text.contains("No resources found in default namespace."),
+        "{o:?}"
+    );
     sh.interrupt();
     assert!(!sh.watching());
 }
@@ -57,7 +66,9 @@ fn tab_completion_offers_commands_resources_names_and_files() {
     assert_eq!(sh.complete("kub"), ["kubectl"]);
     assert_eq!(sh.complete("kubectl des"), ["describe"]);
     assert!(sh.complete("kubectl get ").contains(&"pods".to_string()));
-    assert!(sh.complete("kubectl apply -f kubernetes/red").contains(&"kubernetes/redis-deployment.yaml".to_string()));
+    assert!(sh
+        .complete("kubectl apply -f kubernetes/red")
+        .contains(&"kubernetes/redis-deployment.yaml".to_string()));
     sh.run("kubectl apply -f kubernetes/redis-deployment.yaml");
     let names = sh.complete("kubectl logs re");
     assert_eq!(names.len(), 1);
@@ -70,13 +81,28 @@ fn the_pods_panel_shows_containers_and_their_state() {
     sh.run("kubectl label namespace default istio-injection=enabled");
     sh.run("kubectl apply -f kubernetes/redis-deployment.yaml");
     sh.advance(3 * SEC);
-    let pods: Vec<_> = sh.pods().into_iter().filter(|p| p.namespace == "default").collect();
+    let pods: Vec<_> = sh
+        .pods()
+        .into_iter()
+        .filter(|p| p.namespace == "default")
+        .collect();
     assert_eq!(pods.len(), 1);
     assert_eq!(pods[0].init_containers[0].name, "istio-init");
-    assert_eq!(pods[0].containers.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["redis", "istio-proxy"]);
+    assert_eq!(
+        pods[0]
+            .containers
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["redis", "istio-proxy"]
+    );
     assert!(pods[0].status.starts_with("Init:"), "{:?}", pods[0]);
     sh.advance(60 * SEC);
-    let p = sh.pods().into_iter().find(|p| p.namespace == "default").unwrap();
+    let p = sh
+        .pods()
+        .into_iter()
+        .find(|p| p.namespace == "default")
+        .unwrap();
     assert_eq!((p.ready.as_str(), p.status.as_str()), ("2/2", "Running"));
     assert_eq!(p.init_containers[0].reason, "Completed");
     assert!(p.containers.iter().all(|c| c.state == "Running" && c.ready));
@@ -86,17 +112,36 @@ fn the_pods_panel_shows_containers_and_their_state() {
 fn pasted_yaml_becomes_a_file_and_an_object() {
     let mut sh = Shell::new(1);
     sh.write_file("nginx.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\nspec:\n  containers:\n  - name: nginx\n    image: nginx:1.27\n");
-    assert_eq!(sh.run("kubectl apply -f nginx.yaml").text, "pod/nginx created\n");
-    assert_eq!(sh.run("kubectl apply -f nginx.yaml").text, "pod/nginx unchanged\n");
+    assert_eq!(
+        sh.run("kubectl apply -f nginx.yaml").text,
+        "pod/nginx created\n"
+    );
+    assert_eq!(
+        sh.run("kubectl apply -f nginx.yaml").text,
+        "pod/nginx unchanged\n"
+    );
     assert!(sh.run("ls").text.contains("nginx.yaml"));
     sh.advance(20 * SEC);
-    assert!(sh.run("kubectl get pod nginx").text.contains("1/1     Running"));
+    assert!(sh
+        .run("kubectl get pod nginx")
+        .text
+        .contains("1/1     Running"));
     let yaml = sh.run("kubectl get pod nginx -o yaml").text;
-    assert!(yaml.starts_with("apiVersion: v1\nkind: Pod\nmetadata:\n"), "{yaml}");
+    assert!(
+        yaml.starts_with("apiVersion: v1\nkind: Pod\nmetadata:\n"),
+        "{yaml}"
+    );
     assert!(yaml.contains("  phase: Running\n"));
     let json = sh.run("kubectl get pod nginx -o json").text;
-    assert!(json.starts_with("{\n    \"apiVersion\": \"v1\",\n"), "{json}");
-    assert_eq!(sh.run("kubectl get pod nginx -o jsonpath={.status.phase}").text, "Running");
+    assert!(
+        json.starts_with("{\n    \"apiVersion\": \"v1\",\n"),
+        "{json}"
+    );
+    assert_eq!(
+        sh.run("kubectl get pod nginx -o jsonpath={.status.phase}")
+            .text,
+        "Running"
+    );
 }
 
 #[test]
@@ -105,7 +150,12 @@ fn every_command_answers_well_within_a_frame() {
     sh.run("kubectl label namespace default istio-injection=enabled");
     sh.run("kubectl apply -f kubernetes/");
     sh.advance(300 * SEC);
-    for cmd in ["kubectl get pods", "kubectl get all", "kubectl describe pods helloworld-service-v1", "kubectl get events"] {
+    for cmd in [
+        "kubectl get pods",
+        "kubectl get all",
+        "kubectl describe pods helloworld-service-v1",
+        "kubectl get events",
+    ] {
         // Logical work only: the budget (16 ms) is checked in the benchmark; here we
         // just require that the command does not move virtual time.
         let before = sh.now();
@@ -126,7 +176,10 @@ fn bad_input_gets_an_error_never_a_panic() {
     sh.write_file("list.yaml", "- a\n- b\n");
     sh.write_file("scalar.yaml", "hello\n");
     sh.write_file("deep.yaml", &"[".repeat(5000));
-    sh.write_file("noname.yaml", "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n");
+    sh.write_file(
+        "noname.yaml",
+        "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n",
+    );
     sh.write_file("weird.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n  replicas: many\n  selector: 7\n  template: []\n");
     sh.write_file("badsel.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\nspec:\n  selector:\n    matchLabels:\n      app: x\n  template:\n    metadata:\n      labels:\n        app: y\n    spec:\n      containers:\n      - name: c\n        image: nginx\n");
     let lines = [
@@ -214,7 +267,10 @@ fn bad_input_gets_an_error_never_a_panic() {
     sh.run("garbage: [");
     sh.interrupt();
     assert!(!sh.in_heredoc());
-    assert_eq!(sh.run("kubectl get bogus").text, "error: the server doesn't have a resource type \"bogus\"\n");
+    assert_eq!(
+        sh.run("kubectl get bogus").text,
+        "error: the server doesn't have a resource type \"bogus\"\n"
+    );
 }
 
 #[test]

@@ -22,7 +22,12 @@ fn replay(text: &str) -> String {
         shell.cluster_mut().set_native_sidecars(true);
     }
     for line in text.lines() {
-        if line.starts_with('#') && out.is_empty() || (line.starts_with('#') && out.ends_with('\n') && !shell.in_heredoc() && is_header(text, line)) {
+        if line.starts_with('#') && out.is_empty()
+            || (line.starts_with('#')
+                && out.ends_with('\n')
+                && !shell.in_heredoc()
+                && is_header(text, line))
+        {
             out.push_str(line);
             out.push('\n');
             continue;
@@ -47,12 +52,18 @@ fn replay(text: &str) -> String {
 
 /// Header comments are the `#` lines before the first command.
 fn is_header(text: &str, line: &str) -> bool {
-    text.lines().take_while(|l| !l.starts_with("$ ")).any(|l| l == line)
+    text.lines()
+        .take_while(|l| !l.starts_with("$ "))
+        .any(|l| l == line)
 }
 
 fn transcripts() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
     v.sort();
     v
 }
@@ -73,7 +84,10 @@ fn check(path: &Path) {
                 shown += 1;
             }
         }
-        panic!("{} differs from the replay (UPDATE_GOLDEN=1 rewrites it; review the diff)", path.display());
+        panic!(
+            "{} differs from the replay (UPDATE_GOLDEN=1 rewrites it; review the diff)",
+            path.display()
+        );
     }
 }
 
@@ -83,14 +97,23 @@ fn every_transcript_replays_byte_for_byte() {
     for p in &all {
         check(p);
     }
-    assert!(all.len() >= 5, "expected the golden transcripts, found {}", all.len());
+    assert!(
+        all.len() >= 5,
+        "expected the golden transcripts, found {}",
+        all.len()
+    );
 }
 
 #[test]
 fn the_same_seed_gives_the_same_transcript() {
     for p in transcripts() {
         let text = std::fs::read_to_string(&p).unwrap();
-        assert_eq!(replay(&text), replay(&text), "{} is not deterministic", p.display());
+        assert_eq!(
+            replay(&text),
+            replay(&text),
+            "{} is not deterministic",
+            p.display()
+        );
     }
 }
 
@@ -107,17 +130,33 @@ fn another_seed_gives_other_names() {
 fn the_cli_prints_the_transcripts() {
     for p in transcripts() {
         let text = std::fs::read_to_string(&p).unwrap();
-        if text.lines().any(|l| l == "# native-sidecars: true" || l.starts_with("# seed: ")) {
+        if text
+            .lines()
+            .any(|l| l == "# native-sidecars: true" || l.starts_with("# seed: "))
+        {
             continue;
         }
         let input: String = text
             .lines()
-            .filter_map(|l| l.strip_prefix("$ ").or_else(|| l.strip_prefix("> ")).or(if l == ">" { Some("") } else { None }))
+            .filter_map(|l| {
+                l.strip_prefix("$ ")
+                    .or_else(|| l.strip_prefix("> "))
+                    .or(if l == ">" { Some("") } else { None })
+            })
             .map(|l| format!("{l}\n"))
             .collect();
         let mut out = Vec::new();
-        let code = meshsim_kubectl::cli::run_session(&["--echo".to_string()], input.as_bytes(), &mut out, false);
-        let header: String = text.lines().take_while(|l| l.starts_with('#')).map(|l| format!("{l}\n")).collect();
+        let code = meshsim_kubectl::cli::run_session(
+            &["--echo".to_string()],
+            input.as_bytes(),
+            &mut out,
+            false,
+        );
+        let header: String = text
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
         let got = format!("{header}{}", String::from_utf8(out).unwrap());
         assert_eq!(got, text, "{}", p.display());
         let _ = code;
