@@ -256,6 +256,7 @@ pub fn ClusterPage() -> Html {
     let pods = sh.pods();
     let prompt = if sh.in_heredoc() { "> " } else { "$ " };
     let watching = sh.watching();
+    let steps = sh.cluster().steps();
     drop(sh);
 
     html! {
@@ -276,7 +277,7 @@ pub fn ClusterPage() -> Html {
             <div class="cluster-body">
                 <div class="terminal" onclick={focus_input}>
                     <pre ref={output_ref} data-testid="terminal-output" aria-live="polite"
-                        data-run-ms={format!("{:.2}", term.borrow().last_run_ms)}>{term.borrow().text.clone()}</pre>
+                        data-run-ms={format!("{:.2}", term.borrow().last_run_ms)} data-sim-steps={steps.to_string()}>{term.borrow().text.clone()}</pre>
                     <div class="terminal-line">
                         <span class="prompt" aria-hidden="true">{prompt}</span>
                         <input ref={input_ref} type="text" value={(*input).clone()} {oninput} {onkeydown}
