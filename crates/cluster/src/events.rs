@@ -44,6 +44,13 @@ impl Cluster {
         while self.events.contains_key(&(ns.to_string(), ev_name.clone())) {
             ev_name.push('0');
         }
+        // The API server drops events an hour after they were last seen.
+        if self.events.len() % 1024 == 1023 {
+            let ttl = 3600 * crate::time::SEC;
+            self.events.retain(|_, e| now.saturating_sub(e.last) < ttl);
+            let events = &self.events;
+            self.event_index.retain(|_, k| events.contains_key(k));
+        }
         let meta = ObjectMeta {
             name: ev_name.clone(),
             namespace: ns.to_string(),
