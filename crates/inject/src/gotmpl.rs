@@ -85,7 +85,12 @@ fn parse_pipeline(tokens: &[String], pos: &mut usize) -> Result<Pipeline, TmplEr
         let t = &tokens[*pos];
         *pos += 1;
         match t.as_str() {
-            "|" => cmds.push(std::mem::take(&mut cmd)),
+            "|" => {
+                if cmd.is_empty() {
+                    return Err("missing command before '|'".into());
+                }
+                cmds.push(std::mem::take(&mut cmd));
+            }
             ")" => {
                 *pos -= 1;
                 break;
@@ -357,7 +362,8 @@ impl Env<'_> {
     fn pipeline(&self, p: &Pipeline, dot: &Value) -> Result<Value, TmplError> {
         let mut last: Option<Value> = None;
         for cmd in p {
-            let v = match &cmd[0] {
+            let Some(head) = cmd.first() else { return Err("empty command".into()) };
+            let v = match head {
                 Arg::Ident(f) => {
                     let mut args: Vec<Value> = cmd[1..].iter().map(|a| self.arg(a, dot)).collect::<Result<_, _>>()?;
                     if let Some(prev) = last.take() {
@@ -574,7 +580,7 @@ mod tests {
     #[test]
     fn multi_byte_text_in_actions_is_an_error_not_a_panic() {
         // Found by the template fuzz target: a non-ASCII character inside an action.
-        for src in ["{{ q\u{47e} }}", "{{ \"\u{e9}", "{{ a\u{85}b }}", "{{-\u{a0}x -}}"] {
+        for src in ["{{ q\u{47e} }}", "{{ \"\u{e9}", "{{ a\u{85}b }}", "{{-\u{a0}x -}}", "{{ | x }}", "{{ (|) }}", "{{ () }}"] {
             let _ = render("t", src, &Value::Null);
         }
     }
