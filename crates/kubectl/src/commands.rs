@@ -97,7 +97,14 @@ impl Shell {
         let first = stages.remove(0);
         let mut out = self.exec(&first, stdin);
         for stage in stages {
-            out.text = filter(&stage, &out.text);
+            match stage.first().map(String::as_str) {
+                // Commands that read standard input get the previous stage's output.
+                Some("kubectl" | "k" | "istioctl") => {
+                    let prev = std::mem::take(&mut out.text);
+                    out = self.exec(&stage, Some(prev));
+                }
+                _ => out.text = filter(&stage, &out.text),
+            }
         }
         if let Some(path) = redirect {
             if path.is_empty() {
