@@ -117,6 +117,36 @@ impl Shell {
     }
 
     pub(crate) fn kubectl(&mut self, args: &[String], stdin: Option<String>) -> Output {
+        // Global flags may come before the subcommand (`kubectl -n istio-system get pods`).
+        let mut globals: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            let takes_value = ["-n", "--namespace", "--context", "--kubeconfig", "--request-timeout", "-v"].contains(&a.as_str());
+            let inline = ["--namespace=", "--context=", "--kubeconfig=", "--request-timeout=", "-n=", "-v="].iter().any(|p| a.starts_with(p))
+                || (a.starts_with("-n") && a.len() > 2 && !a.starts_with("--"));
+            if takes_value && i + 1 == args.len() {
+                let mut out = Output::default();
+                let what = if a.starts_with("--") { a.clone() } else { format!("'{}' in {a}", &a[1..]) };
+                out.fail(&format!("error: flag needs an argument: {what}\nSee 'kubectl --help' for usage."));
+                return out;
+            }
+            if takes_value && i + 1 < args.len() {
+                globals.extend([a.clone(), args[i + 1].clone()]);
+                i += 2;
+            } else if inline {
+                globals.push(a.clone());
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if !globals.is_empty() && i < args.len() {
+            let mut reordered = vec![args[i].clone()];
+            reordered.extend(args[i + 1..].iter().cloned());
+            reordered.extend(globals);
+            return self.kubectl(&reordered, stdin);
+        }
         let mut out = Output::default();
         let Some(sub) = args.first() else {
             out.push(
