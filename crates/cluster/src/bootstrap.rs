@@ -100,25 +100,6 @@ pub(crate) fn boot(c: &mut Cluster) {
         });
         e.ports = vec![("https".into(), 6443, "TCP".into())];
     }
-    for ns in [
-        "default",
-        "istio-system",
-        "kube-node-lease",
-        "kube-public",
-        "kube-system",
-    ] {
-        let mut data = indexmap::IndexMap::new();
-        data.insert(
-            "ca.crt".to_string(),
-            "-----BEGIN CERTIFICATE-----\n(simulated)\n-----END CERTIFICATE-----\n".to_string(),
-        );
-        let meta = ObjectMeta {
-            name: "kube-root-ca.crt".into(),
-            namespace: ns.into(),
-            ..ObjectMeta::default()
-        };
-        let _ = c.apply(Object::ConfigMap(ConfigMap { meta, data }));
-    }
     system_deployment(
         c,
         "kube-system",

@@ -94,6 +94,9 @@ pub struct Cluster {
     pub(crate) now: Nanos,
     pub(crate) queue: Queue<Action>,
     pub(crate) rng: Rng,
+    pub(crate) seed: u64,
+    /// How many generated names each prefix has used (see [`Cluster::generated_suffix`]).
+    pub(crate) name_serials: BTreeMap<String, u64>,
     pub(crate) config: Config,
     pub(crate) namespaces: BTreeMap<String, Namespace>,
     pub(crate) nodes: Vec<Node>,
@@ -126,6 +129,8 @@ impl Cluster {
             now: 0,
             queue: Queue::default(),
             rng: Rng::new(seed),
+            seed,
+            name_serials: BTreeMap::new(),
             config,
             namespaces: BTreeMap::new(),
             nodes: Vec::new(),
@@ -217,6 +222,17 @@ impl Cluster {
     /// Take the changes recorded since the last call.
     pub fn take_changes(&mut self) -> Vec<Change> {
         std::mem::take(&mut self.changes)
+    }
+
+    /// A 5-character suffix for a generated name. Each prefix (`<replicaset>-`) has its own
+    /// stream derived from the seed, so a pod's name depends only on the seed, its
+    /// ReplicaSet and how many pods that ReplicaSet created before it: unrelated changes
+    /// elsewhere in the cluster do not rename pods.
+    pub(crate) fn generated_suffix(&mut self, prefix: &str) -> String {
+        let serial = self.name_serials.entry(prefix.to_string()).or_insert(0);
+        *serial += 1;
+        let mix = u64::from(crate::rng::fnv32a(prefix.as_bytes())) << 32 | u64::from(crate::rng::fnv32a(&serial.to_le_bytes()));
+        Rng::new(self.seed ^ mix).name_suffix(5)
     }
 
     pub(crate) fn schedule(&mut self, delay: Nanos, action: Action) {
@@ -516,7 +532,8 @@ impl Cluster {
                         terminating: false,
                     },
                 );
-                self.changed(Kind::Namespace, &("".into(), name));
+                self.changed(Kind::Namespace, &("".into(), name.clone()));
+                self.namespace_config_maps(&name);
                 Ok(Applied::Created)
             }
             Object::Deployment(d) => {
@@ -993,6 +1010,21 @@ impl Cluster {
             self.enqueue(0, key, MS);
         }
         Ok(())
+    }
+
+    /// What controllers put in every namespace: the API server's CA (kube-root-ca.crt,
+    /// from kube-controller-manager) and the mesh's root certificate (istio-ca-root-cert,
+    /// from istiod, which the sidecars mount).
+    fn namespace_config_maps(&mut self, ns: &str) {
+        for (name, key) in [("kube-root-ca.crt", "ca.crt"), ("istio-ca-root-cert", "root-cert.pem")] {
+            let mut data = indexmap::IndexMap::new();
+            data.insert(key.to_string(), "-----BEGIN CERTIFICATE-----\n(simulated)\n-----END CERTIFICATE-----\n".to_string());
+            let meta = ObjectMeta { name: name.into(), namespace: ns.into(), ..ObjectMeta::default() };
+            let meta = self.new_meta(meta);
+            let key = (ns.to_string(), name.to_string());
+            self.configmaps.insert(key.clone(), ConfigMap { meta, data });
+            self.changed(Kind::ConfigMap, &key);
+        }
     }
 
     fn allocate_cluster_ip(&mut self) -> String {

@@ -44,13 +44,15 @@ impl Cluster {
     pub(crate) fn admit_pod(&mut self, mut pod: Pod) -> Result<Key, ApiError> {
         let ns = pod.meta.namespace.clone();
         if pod.meta.name.is_empty() {
-            pod.meta.name = format!("{}{}", pod.meta.generate_name, self.rng.name_suffix(5));
+            let prefix = pod.meta.generate_name.clone();
+            pod.meta.name = format!("{prefix}{}", self.generated_suffix(&prefix));
         }
         // ServiceAccount admission: the token volume and its mount in every container.
         if pod.spec.service_account.is_empty() {
             pod.spec.service_account = "default".into();
         }
-        let vol = format!("kube-api-access-{}", self.rng.name_suffix(5));
+        let pod_name = pod.meta.name.clone();
+        let vol = format!("kube-api-access-{}", self.generated_suffix(&format!("{}/{pod_name}/token", pod.meta.namespace)));
         pod.spec.volumes.push(Volume {
             name: vol.clone(),
             source: VolumeSource::Projected {
@@ -501,13 +503,14 @@ impl Cluster {
                     ..ObjectMeta::default()
                 };
                 loop {
-                    let name = format!("{}-{}", key.1, self.rng.name_suffix(5));
+                    let prefix = format!("{}-", key.1);
+                    let name = format!("{prefix}{}", self.generated_suffix(&format!("{}/{prefix}", key.0)));
                     if !self.pods.contains_key(&(key.0.clone(), name.clone())) {
                         meta.name = name;
                         break;
                     }
                 }
-                let pod = Pod::new(meta, rs.template.spec.clone());
+                let pod = Pod::new(meta, self.replicasets[key].template.spec.clone());
                 let name = pod.meta.name.clone();
                 match self.admit_pod(pod) {
                     Ok(_) => {
