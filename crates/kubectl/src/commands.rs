@@ -19,7 +19,7 @@ Commands:
   kubectl get|describe|apply|create|delete|logs|label|annotate|scale|rollout|version
   istioctl kube-inject -f FILE | istioctl version
   ls [DIR]   cat FILE   clear   history   help
-  sleep N    (advance the cluster's clock by N seconds)
+  sleep N    (advance the cluster's clock by N seconds, at most a day)
   watch CMD  (re-run CMD every 2 seconds; Ctrl-C stops it)
   cat <<EOF > FILE  (paste YAML, end with EOF) and kubectl apply -f - <<EOF
 Files: kubernetes/ (the guestbook) and kubernetes-v2/.
@@ -161,7 +161,8 @@ impl Shell {
                     .filter(|s| *s >= 0.0);
                 match secs {
                     Some(s) => {
-                        let ns = (s * SEC as f64) as u64;
+                        // A day of virtual time at most, so a typo cannot freeze the page.
+                        let ns = (s.min(86_400.0) * SEC as f64) as u64;
                         let target = self.now() + ns;
                         self.advance_to(target, &mut out);
                     }
