@@ -785,3 +785,51 @@ pub fn namespace(n: &Namespace) -> String {
     w.w(0, "No LimitRange resource.\n");
     w.done()
 }
+
+/// `kubectl describe replicaset`.
+pub fn replica_set(c: &Cluster, r: &ReplicaSet) -> String {
+    let now = c.now();
+    let mut w = W::new();
+    w.w(0, &format!("Name:\t{}\n", r.meta.name));
+    w.w(0, &format!("Namespace:\t{}\n", r.meta.namespace));
+    let sel: Vec<String> = r.selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    w.w(0, &format!("Selector:\t{}\n", sel.join(",")));
+    labels_multiline(&mut w, "Labels", &r.meta.labels);
+    annotations_multiline(&mut w, "Annotations", &r.meta.annotations);
+    if let Some(o) = &r.meta.owner {
+        w.w(0, &format!("Controlled By:\t{}/{}\n", o.kind.name(), o.name));
+    }
+    w.w(0, &format!("Replicas:\t{} current / {} desired\n", r.status_replicas, r.replicas));
+    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
+    for p in c.pods().filter(|p| p.meta.owner.as_ref().is_some_and(|o| o.uid == r.meta.uid)) {
+        match p.status.phase.as_str() {
+            "Running" => running += 1,
+            "Succeeded" => succeeded += 1,
+            "Failed" => failed += 1,
+            _ => waiting += 1,
+        }
+    }
+    w.w(0, &format!("Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n"));
+    pod_template(&mut w, &r.template);
+    let evs = c.events_for(&r.meta.uid);
+    events(&mut w, &evs, now);
+    w.done()
+}
+
+/// `kubectl describe configmap`.
+pub fn config_map(c: &Cluster, m: &ConfigMap) -> String {
+    let mut w = W::new();
+    w.w(0, &format!("Name:\t{}\n", m.meta.name));
+    w.w(0, &format!("Namespace:\t{}\n", m.meta.namespace));
+    labels_multiline(&mut w, "Labels", &m.meta.labels);
+    annotations_multiline(&mut w, "Annotations", &m.meta.annotations);
+    w.w(0, "\nData\n====\n");
+    for (k, v) in &m.data {
+        w.w(0, &format!("{k}:\n----\n{v}\n"));
+    }
+    w.w(0, "\nBinaryData\n====\n");
+    w.w(0, "\n");
+    let evs = c.events_for(&m.meta.uid);
+    events(&mut w, &evs, c.now());
+    w.done()
+}

@@ -916,6 +916,16 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     .cluster
                     .namespace(&name)
                     .map(crate::describe::namespace),
+                Resource::ReplicaSets => self
+                    .cluster
+                    .replica_sets()
+                    .find(|r| r.meta.namespace == ns && r.meta.name == name)
+                    .map(|x| crate::describe::replica_set(&self.cluster, x)),
+                Resource::ConfigMaps => self
+                    .cluster
+                    .config_maps()
+                    .find(|r| r.meta.namespace == ns && r.meta.name == name)
+                    .map(|x| crate::describe::config_map(&self.cluster, x)),
                 _ => {
                     out.fail(&format!(
                         "error: describing {} is not supported by this simulated cluster",
