@@ -938,10 +938,13 @@ impl Cluster {
                         if !p.runtime.main[i].serving {
                             return Err("HTTP probe failed with statuscode: 500".into());
                         }
+                        if !self.app_healthy(key, ContainerRef { init: false, idx: i }) {
+                            return Err("HTTP probe failed with statuscode: 503".into());
+                        }
                     }
                     return Ok(());
                 }
-                if !rt.serving {
+                if !rt.serving || !self.app_healthy(key, owner) {
                     return Err("HTTP probe failed with statuscode: 503".into());
                 }
                 Ok(())

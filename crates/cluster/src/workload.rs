@@ -150,6 +150,15 @@ impl Cluster {
         self.service_has_ready_endpoints(&key.0, svc)
     }
 
+    /// What the application's health endpoint reports once it serves: the UI is only
+    /// healthy while it can reach the guestbook service and Hello World.
+    pub(crate) fn app_healthy(&self, key: &Key, c: ContainerRef) -> bool {
+        match self.behaviour(key, c) {
+            Behaviour::GuestbookUi => self.can_reach(key, "guestbook-service") && self.can_reach(key, "helloworld-service"),
+            _ => true,
+        }
+    }
+
     pub(crate) fn workload_start(&mut self, key: &Key, c: ContainerRef, run: u32) {
         let b = self.behaviour(key, c);
         let t = self.now;
