@@ -36,6 +36,7 @@ const GET_FLAGS: &[Flag] = &[
     flag("all-namespaces", Some('A'), false),
     flag("no-headers", None, false),
     flag("output-watch-events", None, false),
+    flag("field-selector", None, true),
 ];
 
 fn levenshtein(a: &str, b: &str) -> usize {
@@ -415,6 +416,43 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         v
     }
 
+    /// `--field-selector` for the fields kubectl users reach for (`status.phase`,
+    /// `spec.nodeName`, `metadata.name`, `metadata.namespace`), with `=`, `==` and `!=`.
+    fn field_filter(&self, r: Resource, fs: &str, items: &mut Vec<Item>) -> Result<(), String> {
+        for term in fs.split(',').filter(|t| !t.is_empty()) {
+            let (field, neg, value) = if let Some((f, v)) = term.split_once("!=") {
+                (f, true, v)
+            } else if let Some((f, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
+                (f, false, v)
+            } else {
+                return Err(format!("error: invalid selector: '{term}'; can't understand '{term}'"));
+            };
+            let known = ["metadata.name", "metadata.namespace"].contains(&field)
+                || (r == Resource::Pods && ["status.phase", "spec.nodeName"].contains(&field));
+            if !known {
+                return Err(format!(
+                    "Error from server (BadRequest): Unable to find \"/v1, Resource={}\" that match label selector \"\", field selector \"{fs}\": field label not supported: {field}",
+                    r.plural().split('.').next().unwrap_or("")
+                ));
+            }
+            items.retain(|i| {
+                let actual = match field {
+                    "metadata.name" => i.name.clone(),
+                    "metadata.namespace" => i.namespace.clone(),
+                    _ => {
+                        let p = self.cluster.pod(&i.namespace, &i.name);
+                        match field {
+                            "status.phase" => p.map(|p| p.status.phase.clone()).unwrap_or_default(),
+                            _ => p.map(|p| p.spec.node_name.clone()).unwrap_or_default(),
+                        }
+                    }
+                };
+                (actual == value) != neg
+            });
+        }
+        Ok(())
+    }
+
     fn header(&self, r: Resource, cols: &Columns) -> Vec<String> {
         let (narrow, wide) = r.headers();
         let mut h: Vec<String> = narrow.iter().map(|s| s.to_string()).collect();
@@ -592,6 +630,15 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             };
             let mut items = self.items(*r, ns_filter, cols.wide);
             items.retain(|i| selector.matches(&i.labels));
+            if let Some(fs) = p.get("field-selector") {
+                match self.field_filter(*r, fs, &mut items) {
+                    Ok(()) => {}
+                    Err(e) => {
+                        out.fail(&e);
+                        return out;
+                    }
+                }
+            }
             if !names.is_empty() {
                 let mut picked = Vec::new();
                 for n in names {
