@@ -833,3 +833,153 @@ pub fn config_map(c: &Cluster, m: &ConfigMap) -> String {
     events(&mut w, &evs, c.now());
     w.done()
 }
+
+/// A CPU quantity in millicores as Kubernetes prints it (`1750m`, `2`, `0`).
+fn cpu_text(m: i64) -> String {
+    if m % 1000 == 0 {
+        (m / 1000).to_string()
+    } else {
+        format!("{m}m")
+    }
+}
+
+/// A memory quantity in bytes in its canonical binary form (`384Mi`, `1Gi`, `0`).
+fn memory_text(b: i64) -> String {
+    if b == 0 {
+        return "0".into();
+    }
+    for (suffix, unit) in [("Ti", 1i64 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
+        if b % unit == 0 {
+            return format!("{}{suffix}", b / unit);
+        }
+    }
+    b.to_string()
+}
+
+fn pct(part: i64, whole: i64) -> i64 {
+    if whole == 0 {
+        0
+    } else {
+        (part as f64 / whole as f64 * 100.0) as i64
+    }
+}
+
+fn pod_limits(spec: &PodSpec) -> (i64, i64) {
+    spec.containers.iter().fold((0, 0), |(c, m), x| {
+        (
+            c + x.resources.limits.get("cpu").map_or(0, |q| cpu_milli(q)),
+            m + x.resources.limits.get("memory").map_or(0, |q| memory_bytes(q)),
+        )
+    })
+}
+
+/// `kubectl describe node`.
+pub fn node(c: &Cluster, n: &Node) -> String {
+    let now = c.now();
+    let mut w = W::new();
+    w.w(0, &format!("Name:\t{}\n", n.meta.name));
+    w.w(0, &format!("Roles:\t{}\n", n.role));
+    labels_multiline(&mut w, "Labels", &n.meta.labels);
+    let mut ann = StringMap::new();
+    ann.insert("node.alpha.kubernetes.io/ttl".into(), "0".into());
+    ann.insert("volumes.kubernetes.io/controller-managed-attach-detach".into(), "true".into());
+    annotations_multiline(&mut w, "Annotations", &ann);
+    w.w(0, &format!("CreationTimestamp:\t{}\n", rfc1123z(n.meta.creation)));
+    w.w(0, "Taints:\t<none>\n");
+    w.w(0, "Unschedulable:\tfalse\n");
+    w.w(0, "Lease:\n");
+    w.w(1, &format!("HolderIdentity:\t{}\n", n.meta.name));
+    w.w(1, "AcquireTime:\t<unset>\n");
+    let heartbeat = now - now % (10 * meshsim_cluster::time::SEC);
+    w.w(1, &format!("RenewTime:\t{}\n", rfc1123z(heartbeat)));
+    w.w(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
+    w.w(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
+    let beat = rfc1123z(now - now % (60 * meshsim_cluster::time::SEC));
+    let since = rfc1123z(n.meta.creation + 20 * meshsim_cluster::time::SEC);
+    for (t, s, reason, msg) in [
+        ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+        ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+        ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+        ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+    ] {
+        w.w(1, &format!("{t} \t{s} \t{beat} \t{since} \t{reason} \t{msg}\n"));
+    }
+    w.w(0, "Addresses:\n");
+    w.w(1, &format!("InternalIP:\t{}\n", n.internal_ip));
+    w.w(1, &format!("Hostname:\t{}\n", n.meta.name));
+    let capacity_cpu = (n.cpu_milli + 999) / 1000 * 1000;
+    let capacity_mem = n.memory + (2 << 30);
+    w.w(0, "Capacity:\n");
+    w.w(0, &format!("  cpu:\t{}\n", cpu_text(capacity_cpu)));
+    w.w(0, "  ephemeral-storage:\t101430960Ki\n");
+    w.w(0, "  hugepages-1Gi:\t0\n");
+    w.w(0, "  hugepages-2Mi:\t0\n");
+    w.w(0, &format!("  memory:\t{}Ki\n", capacity_mem / 1024));
+    w.w(0, &format!("  pods:\t{}\n", n.max_pods));
+    w.w(0, "Allocatable:\n");
+    w.w(0, &format!("  cpu:\t{}\n", cpu_text(n.cpu_milli)));
+    w.w(0, "  ephemeral-storage:\t93478772582\n");
+    w.w(0, "  hugepages-1Gi:\t0\n");
+    w.w(0, "  hugepages-2Mi:\t0\n");
+    w.w(0, &format!("  memory:\t{}Ki\n", n.memory / 1024));
+    w.w(0, &format!("  pods:\t{}\n", n.max_pods));
+    let id = meshsim_cluster::rng::digest_hex(&n.meta.name, 32);
+    w.w(0, "System Info:\n");
+    w.w(0, &format!("  Machine ID:\t{id}\n"));
+    w.w(0, &format!("  System UUID:\t{}-{}-{}-{}-{}\n", &id[0..8], &id[8..12], &id[12..16], &id[16..20], &id[20..32]));
+    let boot = meshsim_cluster::rng::digest_hex(&format!("{}/boot", n.meta.name), 32);
+    w.w(0, &format!("  Boot ID:\t{}-{}-{}-{}-{}\n", &boot[0..8], &boot[8..12], &boot[12..16], &boot[16..20], &boot[20..32]));
+    w.w(0, &format!("  Kernel Version:\t{}\n", n.kernel));
+    w.w(0, &format!("  OS Image:\t{}\n", n.os_image));
+    w.w(0, "  Operating System:\tlinux\n");
+    w.w(0, "  Architecture:\tamd64\n");
+    w.w(0, &format!("  Container Runtime Version:\t{}\n", n.runtime));
+    w.w(0, &format!("  Kubelet Version:\t{}\n", n.kubelet_version));
+    w.w(0, "  Kube-Proxy Version:\t\n");
+    w.w(0, &format!("PodCIDR:\t{}.0/24\n", n.pod_cidr_prefix));
+    w.w(0, &format!("PodCIDRs:\t{}.0/24\n", n.pod_cidr_prefix));
+    let pods: Vec<&Pod> = c
+        .pods()
+        .filter(|p| p.spec.node_name == n.meta.name && p.status.phase != "Succeeded" && p.status.phase != "Failed")
+        .collect();
+    w.w(0, &format!("Non-terminated Pods:\t({} in total)\n", pods.len()));
+    w.w(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
+    w.w(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
+    let (mut tc, mut tm, mut tlc, mut tlm) = (0, 0, 0, 0);
+    for p in &pods {
+        let (rc, rm) = meshsim_cluster::scheduler::pod_requests(&p.spec);
+        let (lc, lm) = pod_limits(&p.spec);
+        tc += rc;
+        tm += rm;
+        tlc += lc;
+        tlm += lm;
+        w.w(
+            1,
+            &format!(
+                "{}\t{}\t\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}\n",
+                p.meta.namespace,
+                p.meta.name,
+                cpu_text(rc),
+                pct(rc, n.cpu_milli),
+                cpu_text(lc),
+                pct(lc, n.cpu_milli),
+                memory_text(rm),
+                pct(rm, n.memory),
+                memory_text(lm),
+                pct(lm, n.memory),
+                age(now, p.meta.creation)
+            ),
+        );
+    }
+    w.w(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n");
+    w.w(1, "Resource\tRequests\tLimits\n");
+    w.w(1, "--------\t--------\t------\n");
+    w.w(1, &format!("cpu\t{} ({}%)\t{} ({}%)\n", cpu_text(tc), pct(tc, n.cpu_milli), cpu_text(tlc), pct(tlc, n.cpu_milli)));
+    w.w(1, &format!("memory\t{} ({}%)\t{} ({}%)\n", memory_text(tm), pct(tm, n.memory), memory_text(tlm), pct(tlm, n.memory)));
+    w.w(1, "ephemeral-storage\t0 (0%)\t0 (0%)\n");
+    w.w(1, "hugepages-1Gi\t0 (0%)\t0 (0%)\n");
+    w.w(1, "hugepages-2Mi\t0 (0%)\t0 (0%)\n");
+    let evs = c.events_for(&n.meta.uid);
+    events(&mut w, &evs, now);
+    w.done()
+}

@@ -968,6 +968,12 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     .replica_sets()
                     .find(|r| r.meta.namespace == ns && r.meta.name == name)
                     .map(|x| crate::describe::replica_set(&self.cluster, x)),
+                Resource::Nodes => self
+                    .cluster
+                    .nodes()
+                    .iter()
+                    .find(|x| x.meta.name == name)
+                    .map(|x| crate::describe::node(&self.cluster, x)),
                 Resource::ConfigMaps => self
                     .cluster
                     .config_maps()
