@@ -231,7 +231,8 @@ impl Cluster {
     pub(crate) fn generated_suffix(&mut self, prefix: &str) -> String {
         let serial = self.name_serials.entry(prefix.to_string()).or_insert(0);
         *serial += 1;
-        let mix = u64::from(crate::rng::fnv32a(prefix.as_bytes())) << 32 | u64::from(crate::rng::fnv32a(&serial.to_le_bytes()));
+        let mix = u64::from(crate::rng::fnv32a(prefix.as_bytes())) << 32
+            | u64::from(crate::rng::fnv32a(&serial.to_le_bytes()));
         Rng::new(self.seed ^ mix).name_suffix(5)
     }
 
@@ -420,11 +421,6 @@ impl Cluster {
                     .map(|i| (true, i))
             });
         let Some((init, i)) = idx else {
-            let mut names: Vec<&str> = p.spec.containers.iter().map(|c| c.name.as_str()).collect();
-            let mut all = names.clone();
-            all.extend(p.spec.init_containers.iter().map(|c| c.name.as_str()));
-            names.sort();
-            let _ = all;
             return Err(format!(
                 "error: container {container} is not valid for pod {pod}"
             ));
@@ -473,13 +469,6 @@ impl Cluster {
     fn check_namespace(&self, kind: Kind, ns: &str) -> Result<(), ApiError> {
         if kind.namespaced() && !self.namespaces.contains_key(ns) {
             return Err(ApiError::NamespaceNotFound(ns.to_string()));
-        }
-        if kind.namespaced() && self.namespaces.get(ns).is_some_and(|n| n.terminating) {
-            return Err(ApiError::Forbidden(format!(
-                "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
-                kind.plural(),
-                "",
-            )));
         }
         Ok(())
     }
@@ -1016,13 +1005,24 @@ impl Cluster {
     /// from kube-controller-manager) and the mesh's root certificate (istio-ca-root-cert,
     /// from istiod, which the sidecars mount).
     fn namespace_config_maps(&mut self, ns: &str) {
-        for (name, key) in [("kube-root-ca.crt", "ca.crt"), ("istio-ca-root-cert", "root-cert.pem")] {
+        for (name, key) in [
+            ("kube-root-ca.crt", "ca.crt"),
+            ("istio-ca-root-cert", "root-cert.pem"),
+        ] {
             let mut data = indexmap::IndexMap::new();
-            data.insert(key.to_string(), "-----BEGIN CERTIFICATE-----\n(simulated)\n-----END CERTIFICATE-----\n".to_string());
-            let meta = ObjectMeta { name: name.into(), namespace: ns.into(), ..ObjectMeta::default() };
+            data.insert(
+                key.to_string(),
+                "-----BEGIN CERTIFICATE-----\n(simulated)\n-----END CERTIFICATE-----\n".to_string(),
+            );
+            let meta = ObjectMeta {
+                name: name.into(),
+                namespace: ns.into(),
+                ..ObjectMeta::default()
+            };
             let meta = self.new_meta(meta);
             let key = (ns.to_string(), name.to_string());
-            self.configmaps.insert(key.clone(), ConfigMap { meta, data });
+            self.configmaps
+                .insert(key.clone(), ConfigMap { meta, data });
             self.changed(Kind::ConfigMap, &key);
         }
     }

@@ -52,7 +52,10 @@ impl Cluster {
             pod.spec.service_account = "default".into();
         }
         let pod_name = pod.meta.name.clone();
-        let vol = format!("kube-api-access-{}", self.generated_suffix(&format!("{}/{pod_name}/token", pod.meta.namespace)));
+        let vol = format!(
+            "kube-api-access-{}",
+            self.generated_suffix(&format!("{}/{pod_name}/token", pod.meta.namespace))
+        );
         pod.spec.volumes.push(Volume {
             name: vol.clone(),
             source: VolumeSource::Projected {
@@ -215,7 +218,6 @@ impl Cluster {
             let mut selector = d.selector.clone();
             selector.insert("pod-template-hash".into(), hash.clone());
             let mut labels = template.labels.clone();
-            labels.retain(|_, _| true);
             let mut annotations = StringMap::new();
             annotations.insert(
                 "deployment.kubernetes.io/desired-replicas".into(),
@@ -504,7 +506,10 @@ impl Cluster {
                 };
                 loop {
                     let prefix = format!("{}-", key.1);
-                    let name = format!("{prefix}{}", self.generated_suffix(&format!("{}/{prefix}", key.0)));
+                    let name = format!(
+                        "{prefix}{}",
+                        self.generated_suffix(&format!("{}/{prefix}", key.0))
+                    );
                     if !self.pods.contains_key(&(key.0.clone(), name.clone())) {
                         meta.name = name;
                         break;

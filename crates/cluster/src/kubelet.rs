@@ -938,7 +938,13 @@ impl Cluster {
                         if !p.runtime.main[i].serving {
                             return Err("HTTP probe failed with statuscode: 500".into());
                         }
-                        if !self.app_healthy(key, ContainerRef { init: false, idx: i }) {
+                        if !self.app_healthy(
+                            key,
+                            ContainerRef {
+                                init: false,
+                                idx: i,
+                            },
+                        ) {
                             return Err("HTTP probe failed with statuscode: 503".into());
                         }
                     }

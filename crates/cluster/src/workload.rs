@@ -154,7 +154,10 @@ impl Cluster {
     /// healthy while it can reach the guestbook service and Hello World.
     pub(crate) fn app_healthy(&self, key: &Key, c: ContainerRef) -> bool {
         match self.behaviour(key, c) {
-            Behaviour::GuestbookUi => self.can_reach(key, "guestbook-service") && self.can_reach(key, "helloworld-service"),
+            Behaviour::GuestbookUi => {
+                self.can_reach(key, "guestbook-service")
+                    && self.can_reach(key, "helloworld-service")
+            }
             _ => true,
         }
     }

@@ -1199,13 +1199,9 @@ pub fn pod_for_injection(p: &Pod) -> Value {
     }
     md.insert("name".into(), p.meta.name.clone().into());
     md.insert("namespace".into(), p.meta.namespace.clone().into());
-    if let Some(Value::Map(full)) = encode_meta(&p.meta, Kind::Pod)
-        .as_map()
-        .map(|m| Value::Map(m.clone()))
-    {
-        if let Some(o) = full.get("ownerReferences") {
-            md.insert("ownerReferences".into(), o.clone());
-        }
+    // The webhook sees who owns the pod: kube-inject names the workload after it.
+    if let Some(owner) = encode_meta(&p.meta, Kind::Pod).get("ownerReferences") {
+        md.insert("ownerReferences".into(), owner.clone());
     }
     m.insert("metadata".into(), Value::Map(md));
     m.insert("spec".into(), encode_pod_spec(&p.spec, false));

@@ -797,11 +797,23 @@ pub fn replica_set(c: &Cluster, r: &ReplicaSet) -> String {
     labels_multiline(&mut w, "Labels", &r.meta.labels);
     annotations_multiline(&mut w, "Annotations", &r.meta.annotations);
     if let Some(o) = &r.meta.owner {
-        w.w(0, &format!("Controlled By:\t{}/{}\n", o.kind.name(), o.name));
+        w.w(
+            0,
+            &format!("Controlled By:\t{}/{}\n", o.kind.name(), o.name),
+        );
     }
-    w.w(0, &format!("Replicas:\t{} current / {} desired\n", r.status_replicas, r.replicas));
+    w.w(
+        0,
+        &format!(
+            "Replicas:\t{} current / {} desired\n",
+            r.status_replicas, r.replicas
+        ),
+    );
     let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
-    for p in c.pods().filter(|p| p.meta.owner.as_ref().is_some_and(|o| o.uid == r.meta.uid)) {
+    for p in c
+        .pods()
+        .filter(|p| p.meta.owner.as_ref().is_some_and(|o| o.uid == r.meta.uid))
+    {
         match p.status.phase.as_str() {
             "Running" => running += 1,
             "Succeeded" => succeeded += 1,
@@ -848,7 +860,12 @@ fn memory_text(b: i64) -> String {
     if b == 0 {
         return "0".into();
     }
-    for (suffix, unit) in [("Ti", 1i64 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
+    for (suffix, unit) in [
+        ("Ti", 1i64 << 40),
+        ("Gi", 1 << 30),
+        ("Mi", 1 << 20),
+        ("Ki", 1 << 10),
+    ] {
         if b % unit == 0 {
             return format!("{}{suffix}", b / unit);
         }
@@ -868,7 +885,11 @@ fn pod_limits(spec: &PodSpec) -> (i64, i64) {
     spec.containers.iter().fold((0, 0), |(c, m), x| {
         (
             c + x.resources.limits.get("cpu").map_or(0, |q| cpu_milli(q)),
-            m + x.resources.limits.get("memory").map_or(0, |q| memory_bytes(q)),
+            m + x
+                .resources
+                .limits
+                .get("memory")
+                .map_or(0, |q| memory_bytes(q)),
         )
     })
 }
@@ -882,9 +903,15 @@ pub fn node(c: &Cluster, n: &Node) -> String {
     labels_multiline(&mut w, "Labels", &n.meta.labels);
     let mut ann = StringMap::new();
     ann.insert("node.alpha.kubernetes.io/ttl".into(), "0".into());
-    ann.insert("volumes.kubernetes.io/controller-managed-attach-detach".into(), "true".into());
+    ann.insert(
+        "volumes.kubernetes.io/controller-managed-attach-detach".into(),
+        "true".into(),
+    );
     annotations_multiline(&mut w, "Annotations", &ann);
-    w.w(0, &format!("CreationTimestamp:\t{}\n", rfc1123z(n.meta.creation)));
+    w.w(
+        0,
+        &format!("CreationTimestamp:\t{}\n", rfc1123z(n.meta.creation)),
+    );
     w.w(0, "Taints:\t<none>\n");
     w.w(0, "Unschedulable:\tfalse\n");
     w.w(0, "Lease:\n");
@@ -892,17 +919,46 @@ pub fn node(c: &Cluster, n: &Node) -> String {
     w.w(1, "AcquireTime:\t<unset>\n");
     let heartbeat = now - now % (10 * meshsim_cluster::time::SEC);
     w.w(1, &format!("RenewTime:\t{}\n", rfc1123z(heartbeat)));
-    w.w(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
-    w.w(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
+    w.w(
+        0,
+        "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n",
+    );
+    w.w(
+        1,
+        "----\t------\t-----------------\t------------------\t------\t-------\n",
+    );
     let beat = rfc1123z(now - now % (60 * meshsim_cluster::time::SEC));
     let since = rfc1123z(n.meta.creation + 20 * meshsim_cluster::time::SEC);
     for (t, s, reason, msg) in [
-        ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-        ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-        ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-        ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+        (
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        (
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        (
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        (
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+        ),
     ] {
-        w.w(1, &format!("{t} \t{s} \t{beat} \t{since} \t{reason} \t{msg}\n"));
+        w.w(
+            1,
+            &format!("{t} \t{s} \t{beat} \t{since} \t{reason} \t{msg}\n"),
+        );
     }
     w.w(0, "Addresses:\n");
     w.w(1, &format!("InternalIP:\t{}\n", n.internal_ip));
@@ -926,9 +982,29 @@ pub fn node(c: &Cluster, n: &Node) -> String {
     let id = meshsim_cluster::rng::digest_hex(&n.meta.name, 32);
     w.w(0, "System Info:\n");
     w.w(0, &format!("  Machine ID:\t{id}\n"));
-    w.w(0, &format!("  System UUID:\t{}-{}-{}-{}-{}\n", &id[0..8], &id[8..12], &id[12..16], &id[16..20], &id[20..32]));
+    w.w(
+        0,
+        &format!(
+            "  System UUID:\t{}-{}-{}-{}-{}\n",
+            &id[0..8],
+            &id[8..12],
+            &id[12..16],
+            &id[16..20],
+            &id[20..32]
+        ),
+    );
     let boot = meshsim_cluster::rng::digest_hex(&format!("{}/boot", n.meta.name), 32);
-    w.w(0, &format!("  Boot ID:\t{}-{}-{}-{}-{}\n", &boot[0..8], &boot[8..12], &boot[12..16], &boot[16..20], &boot[20..32]));
+    w.w(
+        0,
+        &format!(
+            "  Boot ID:\t{}-{}-{}-{}-{}\n",
+            &boot[0..8],
+            &boot[8..12],
+            &boot[12..16],
+            &boot[16..20],
+            &boot[20..32]
+        ),
+    );
     w.w(0, &format!("  Kernel Version:\t{}\n", n.kernel));
     w.w(0, &format!("  OS Image:\t{}\n", n.os_image));
     w.w(0, "  Operating System:\tlinux\n");
@@ -940,11 +1016,24 @@ pub fn node(c: &Cluster, n: &Node) -> String {
     w.w(0, &format!("PodCIDRs:\t{}.0/24\n", n.pod_cidr_prefix));
     let pods: Vec<&Pod> = c
         .pods()
-        .filter(|p| p.spec.node_name == n.meta.name && p.status.phase != "Succeeded" && p.status.phase != "Failed")
+        .filter(|p| {
+            p.spec.node_name == n.meta.name
+                && p.status.phase != "Succeeded"
+                && p.status.phase != "Failed"
+        })
         .collect();
-    w.w(0, &format!("Non-terminated Pods:\t({} in total)\n", pods.len()));
-    w.w(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
-    w.w(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
+    w.w(
+        0,
+        &format!("Non-terminated Pods:\t({} in total)\n", pods.len()),
+    );
+    w.w(
+        1,
+        "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n",
+    );
+    w.w(
+        1,
+        "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n",
+    );
     let (mut tc, mut tm, mut tlc, mut tlm) = (0, 0, 0, 0);
     for p in &pods {
         let (rc, rm) = meshsim_cluster::scheduler::pod_requests(&p.spec);
@@ -971,11 +1060,32 @@ pub fn node(c: &Cluster, n: &Node) -> String {
             ),
         );
     }
-    w.w(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n");
+    w.w(
+        0,
+        "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n",
+    );
     w.w(1, "Resource\tRequests\tLimits\n");
     w.w(1, "--------\t--------\t------\n");
-    w.w(1, &format!("cpu\t{} ({}%)\t{} ({}%)\n", cpu_text(tc), pct(tc, n.cpu_milli), cpu_text(tlc), pct(tlc, n.cpu_milli)));
-    w.w(1, &format!("memory\t{} ({}%)\t{} ({}%)\n", memory_text(tm), pct(tm, n.memory), memory_text(tlm), pct(tlm, n.memory)));
+    w.w(
+        1,
+        &format!(
+            "cpu\t{} ({}%)\t{} ({}%)\n",
+            cpu_text(tc),
+            pct(tc, n.cpu_milli),
+            cpu_text(tlc),
+            pct(tlc, n.cpu_milli)
+        ),
+    );
+    w.w(
+        1,
+        &format!(
+            "memory\t{} ({}%)\t{} ({}%)\n",
+            memory_text(tm),
+            pct(tm, n.memory),
+            memory_text(tlm),
+            pct(tlm, n.memory)
+        ),
+    );
     w.w(1, "ephemeral-storage\t0 (0%)\t0 (0%)\n");
     w.w(1, "hugepages-1Gi\t0 (0%)\t0 (0%)\n");
     w.w(1, "hugepages-2Mi\t0 (0%)\t0 (0%)\n");

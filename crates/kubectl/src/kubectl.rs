@@ -123,13 +123,36 @@ impl Shell {
         let mut i = 0;
         while i < args.len() {
             let a = &args[i];
-            let takes_value = ["-n", "--namespace", "--context", "--kubeconfig", "--request-timeout", "-v"].contains(&a.as_str());
-            let inline = ["--namespace=", "--context=", "--kubeconfig=", "--request-timeout=", "-n=", "-v="].iter().any(|p| a.starts_with(p))
+            let takes_value = [
+                "-n",
+                "--namespace",
+                "--context",
+                "--kubeconfig",
+                "--request-timeout",
+                "-v",
+            ]
+            .contains(&a.as_str());
+            let inline = [
+                "--namespace=",
+                "--context=",
+                "--kubeconfig=",
+                "--request-timeout=",
+                "-n=",
+                "-v=",
+            ]
+            .iter()
+            .any(|p| a.starts_with(p))
                 || (a.starts_with("-n") && a.len() > 2 && !a.starts_with("--"));
             if takes_value && i + 1 == args.len() {
                 let mut out = Output::default();
-                let what = if a.starts_with("--") { a.clone() } else { format!("'{}' in {a}", &a[1..]) };
-                out.fail(&format!("error: flag needs an argument: {what}\nSee 'kubectl --help' for usage."));
+                let what = if a.starts_with("--") {
+                    a.clone()
+                } else {
+                    format!("'{}' in {a}", &a[1..])
+                };
+                out.fail(&format!(
+                    "error: flag needs an argument: {what}\nSee 'kubectl --help' for usage."
+                ));
                 return out;
             }
             if takes_value && i + 1 < args.len() {
@@ -425,7 +448,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             } else if let Some((f, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
                 (f, false, v)
             } else {
-                return Err(format!("error: invalid selector: '{term}'; can't understand '{term}'"));
+                return Err(format!(
+                    "error: invalid selector: '{term}'; can't understand '{term}'"
+                ));
             };
             let known = ["metadata.name", "metadata.namespace"].contains(&field)
                 || (r == Resource::Pods && ["status.phase", "spec.nodeName"].contains(&field));

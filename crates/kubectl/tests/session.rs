@@ -296,7 +296,11 @@ fn pod_yaml(name: &str, labels: &str, annotations: &str) -> String {
 }
 
 fn containers_of(sh: &Shell, name: &str) -> Vec<String> {
-    let p = sh.pods().into_iter().find(|p| p.name == name).expect("pod exists");
+    let p = sh
+        .pods()
+        .into_iter()
+        .find(|p| p.name == name)
+        .expect("pod exists");
     p.containers.iter().map(|c| c.name.clone()).collect()
 }
 
@@ -304,18 +308,27 @@ fn containers_of(sh: &Shell, name: &str) -> Vec<String> {
 fn the_webhook_follows_istios_selection_rules() {
     let mut sh = Shell::new(3);
     sh.write_file("a.yaml", &pod_yaml("plain", "", ""));
-    sh.write_file("b.yaml", &pod_yaml("opted-in", "    sidecar.istio.io/inject: \"true\"\n", ""));
+    sh.write_file(
+        "b.yaml",
+        &pod_yaml("opted-in", "    sidecar.istio.io/inject: \"true\"\n", ""),
+    );
     sh.run("kubectl apply -f a.yaml -f b.yaml");
     assert_eq!(containers_of(&sh, "plain"), ["app"]);
     assert_eq!(containers_of(&sh, "opted-in"), ["app", "istio-proxy"]);
     sh.run("kubectl label namespace default istio-injection=enabled");
     sh.write_file("c.yaml", &pod_yaml("meshed", "", ""));
-    sh.write_file("d.yaml", &pod_yaml("opted-out", "", "    sidecar.istio.io/inject: \"false\"\n"));
+    sh.write_file(
+        "d.yaml",
+        &pod_yaml("opted-out", "", "    sidecar.istio.io/inject: \"false\"\n"),
+    );
     sh.run("kubectl apply -f c.yaml -f d.yaml");
     assert_eq!(containers_of(&sh, "meshed"), ["app", "istio-proxy"]);
     assert_eq!(containers_of(&sh, "opted-out"), ["app"]);
     sh.run("kubectl label namespace default istio-injection=disabled --overwrite");
-    sh.write_file("e.yaml", &pod_yaml("disabled", "    sidecar.istio.io/inject: \"true\"\n", ""));
+    sh.write_file(
+        "e.yaml",
+        &pod_yaml("disabled", "    sidecar.istio.io/inject: \"true\"\n", ""),
+    );
     sh.run("kubectl apply -f e.yaml");
     assert_eq!(containers_of(&sh, "disabled"), ["app"]);
     // Native sidecars: istio-proxy becomes an init container that keeps running.
@@ -324,7 +337,13 @@ fn the_webhook_follows_istios_selection_rules() {
     sh.write_file("f.yaml", &pod_yaml("native", "", ""));
     sh.run("kubectl apply -f f.yaml");
     let p = sh.pods().into_iter().find(|p| p.name == "native").unwrap();
-    assert_eq!(p.init_containers.iter().map(|c| (c.name.as_str(), c.sidecar)).collect::<Vec<_>>(), [("istio-init", false), ("istio-proxy", true)]);
+    assert_eq!(
+        p.init_containers
+            .iter()
+            .map(|c| (c.name.as_str(), c.sidecar))
+            .collect::<Vec<_>>(),
+        [("istio-init", false), ("istio-proxy", true)]
+    );
     assert_eq!(p.ready, "0/2");
 }
 
@@ -334,13 +353,24 @@ fn the_ui_is_not_ready_until_its_backends_are() {
     sh.run("kubectl apply -f kubernetes/redis-deployment.yaml -f kubernetes/redis-service.yaml");
     sh.run("kubectl apply -f kubernetes/guestbook-ui-deployment.yaml");
     sh.advance(90 * SEC);
-    let ui = sh.pods().into_iter().find(|p| p.name.starts_with("guestbook-ui-")).unwrap();
+    let ui = sh
+        .pods()
+        .into_iter()
+        .find(|p| p.name.starts_with("guestbook-ui-"))
+        .unwrap();
     assert_eq!((ui.ready.as_str(), ui.status.as_str()), ("0/1", "Running"));
-    assert!(sh.run("kubectl describe pods guestbook-ui").text.contains("Readiness probe failed: HTTP probe failed with statuscode: 503"));
+    assert!(sh
+        .run("kubectl describe pods guestbook-ui")
+        .text
+        .contains("Readiness probe failed: HTTP probe failed with statuscode: 503"));
     sh.run("kubectl apply -f kubernetes/helloworld-deployment.yaml -f kubernetes/helloworld-service.yaml");
     sh.run("kubectl apply -f kubernetes/mysql-deployment.yaml -f kubernetes/mysql-service.yaml");
     sh.run("kubectl apply -f kubernetes/guestbook-deployment.yaml -f kubernetes/guestbook-service.yaml");
     sh.advance(300 * SEC);
-    let ui = sh.pods().into_iter().find(|p| p.name.starts_with("guestbook-ui-")).unwrap();
+    let ui = sh
+        .pods()
+        .into_iter()
+        .find(|p| p.name.starts_with("guestbook-ui-"))
+        .unwrap();
     assert_eq!(ui.ready, "1/1");
 }
