@@ -45,56 +45,19 @@ pub fn canonical(s: &str) -> Option<String> {
         mantissa = mantissa.checked_mul(10)?.checked_add(c.to_digit(10)? as u128)?;
     }
     let mut exp10: i32 = -(frac_part.len() as i32);
-    let (format, exp2): (Format, i32) = match suffix {
-        "" => (Format::DecimalSI, 0),
-        "Ki" => (Format::BinarySI, 10),
-        "Mi" => (Format::BinarySI, 20),
-        "Gi" => (Format::BinarySI, 30),
-        "Ti" => (Format::BinarySI, 40),
-        "Pi" => (Format::BinarySI, 50),
-        "Ei" => (Format::BinarySI, 60),
-        "n" => {
-            exp10 -= 9;
-            (Format::DecimalSI, 0)
-        }
-        "u" => {
-            exp10 -= 6;
-            (Format::DecimalSI, 0)
-        }
-        "m" => {
-            exp10 -= 3;
-            (Format::DecimalSI, 0)
-        }
-        "k" => {
-            exp10 += 3;
-            (Format::DecimalSI, 0)
-        }
-        "M" => {
-            exp10 += 6;
-            (Format::DecimalSI, 0)
-        }
-        "G" => {
-            exp10 += 9;
-            (Format::DecimalSI, 0)
-        }
-        "T" => {
-            exp10 += 12;
-            (Format::DecimalSI, 0)
-        }
-        "P" => {
-            exp10 += 15;
-            (Format::DecimalSI, 0)
-        }
-        "E" => {
-            exp10 += 18;
-            (Format::DecimalSI, 0)
-        }
-        e if e.starts_with(['e', 'E']) => {
-            let n: i32 = e[1..].parse().ok()?;
-            exp10 += n;
-            (Format::DecimalExponent, 0)
-        }
-        _ => return None,
+    const DECIMAL: [(&str, i32); 10] =
+        [("n", -9), ("u", -6), ("m", -3), ("", 0), ("k", 3), ("M", 6), ("G", 9), ("T", 12), ("P", 15), ("E", 18)];
+    const BINARY: [(&str, i32); 6] = [("Ki", 10), ("Mi", 20), ("Gi", 30), ("Ti", 40), ("Pi", 50), ("Ei", 60)];
+    let (format, exp2): (Format, i32) = if let Some((_, e)) = BINARY.iter().find(|(s, _)| *s == suffix) {
+        (Format::BinarySI, *e)
+    } else if let Some((_, e)) = DECIMAL.iter().find(|(s, _)| *s == suffix) {
+        exp10 += e;
+        (Format::DecimalSI, 0)
+    } else if let Some(e) = suffix.strip_prefix(['e', 'E']) {
+        exp10 += e.parse::<i32>().ok()?;
+        (Format::DecimalExponent, 0)
+    } else {
+        return None;
     };
     if mantissa == 0 {
         return Some("0".to_string());
@@ -107,29 +70,16 @@ pub fn canonical(s: &str) -> Option<String> {
     }
     if format == Format::BinarySI && exp10 >= 0 {
         // An integer number of bytes: print with the largest binary suffix that divides it.
-        let mut value = mantissa.checked_mul(10u128.checked_pow(exp10 as u32)?)?.checked_shl(exp2 as u32)?;
-        let mut unit = 0;
-        while value % 1024 == 0 && unit < 6 && value >= 1024 {
-            value /= 1024;
-            unit += 1;
-        }
-        let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][unit];
-        return Some(format!("{sign}{value}{suffix}"));
+        let value = mantissa.checked_mul(10u128.checked_pow(exp10 as u32)?)?.checked_shl(exp2 as u32)?;
+        return Some(binary(sign, value));
     }
     if format == Format::BinarySI {
         // A fractional binary quantity (e.g. 0.5Gi): exact when expressed in a smaller binary unit,
         // otherwise Kubernetes falls back to decimal.
         let denom = 10u128.checked_pow((-exp10) as u32)?;
         let scaled = mantissa.checked_shl(exp2 as u32)?;
-        if scaled % denom == 0 {
-            let mut value = scaled / denom;
-            let mut unit = 0;
-            while value % 1024 == 0 && unit < 6 && value >= 1024 {
-                value /= 1024;
-                unit += 1;
-            }
-            let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][unit];
-            return Some(format!("{sign}{value}{suffix}"));
+        if scaled.is_multiple_of(denom) {
+            return Some(binary(sign, scaled / denom));
         }
         // Not an integer number of bytes: value in decimal with the binary factor folded in.
         let mut m = scaled;
@@ -155,6 +105,16 @@ pub fn canonical(s: &str) -> Option<String> {
         return Some(if e == 0 { format!("{sign}{m}") } else { format!("{sign}{m}e{e}") });
     }
     Some(decimal(sign, mantissa, exp10, format))
+}
+
+/// Prints a whole number of bytes with the largest binary suffix that divides it.
+fn binary(sign: &str, mut value: u128) -> String {
+    let mut unit = 0;
+    while value.is_multiple_of(1024) && unit < 6 && value >= 1024 {
+        value /= 1024;
+        unit += 1;
+    }
+    format!("{sign}{value}{}", ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][unit])
 }
 
 /// Prints `m * 10^e` with the largest decimal SI suffix that keeps the number an integer.

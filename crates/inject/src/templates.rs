@@ -175,6 +175,39 @@ fn prune_nulls(v: &Value) -> Value {
     }
 }
 
+/// `service.istio.io/canonical-name` and `canonical-revision`: the existing labels, else the app's
+/// name and version labels, else the workload name and `latest` (the name cut to 63 characters
+/// without a trailing `-`, as Istio 1.30 does).
+fn canonical(t: &Tpl) -> (String, String) {
+    let name = t
+        .label("service.istio.io/canonical-name")
+        .or_else(|| t.label("app.kubernetes.io/name"))
+        .or_else(|| t.label("app"))
+        .unwrap_or(t.deploy_name);
+    let cut: String = name.chars().take(63).collect();
+    let name = cut.strip_suffix('-').unwrap_or(&cut).to_string();
+    let revision = t
+        .label("service.istio.io/canonical-revision")
+        .or_else(|| t.label("app.kubernetes.io/version"))
+        .or_else(|| t.label("version"))
+        .unwrap_or("latest");
+    (name, revision.to_string())
+}
+
+/// The agent's arguments common to every template: `proxy <mode> --domain … --log levels`.
+fn proxy_args(t: &Tpl, mode: &str) -> Vec<String> {
+    let cfg = t.cfg;
+    vec![
+        "proxy".to_string(),
+        mode.to_string(),
+        "--domain".into(),
+        format!("$(POD_NAMESPACE).svc.{}", cfg.v_str(&["global", "proxy", "clusterDomain"])),
+        format!("--proxyLogLevel={}", t.annotation("sidecar.istio.io/logLevel", cfg.v_str(&["global", "proxy", "logLevel"]))),
+        format!("--proxyComponentLogLevel={}", t.annotation("sidecar.istio.io/componentLogLevel", cfg.v_str(&["global", "proxy", "componentLogLevel"]))),
+        format!("--log_output_level={}", t.annotation("sidecar.istio.io/agentLogLevel", cfg.v_str(&["global", "logging", "level"]))),
+    ]
+}
+
 fn field_env(name: &str, path: &str) -> Value {
     map([("name", ss(name)), ("valueFrom", sv(map([("fieldRef", sv(map([("fieldPath", ss(path))])))])))])
 }
@@ -351,20 +384,7 @@ pub fn sidecar(t: &Tpl) -> Value {
     let cni = cfg.cni();
 
     // Labels.
-    let canonical_name = {
-        let n = t
-            .label("service.istio.io/canonical-name")
-            .or_else(|| t.label("app.kubernetes.io/name"))
-            .or_else(|| t.label("app"))
-            .unwrap_or(t.deploy_name);
-        let cut: String = n.chars().take(63).collect();
-        cut.strip_suffix('-').unwrap_or(&cut).to_string()
-    };
-    let canonical_rev = t
-        .label("service.istio.io/canonical-revision")
-        .or_else(|| t.label("app.kubernetes.io/version"))
-        .or_else(|| t.label("version"))
-        .unwrap_or("latest");
+    let (canonical_name, canonical_rev) = canonical(t);
     let mut labels = Mapping::new();
     labels.insert("security.istio.io/tlsMode".into(), s(t.label("security.istio.io/tlsMode").unwrap_or("istio")));
     if t.proxy_metadata().iter().any(|(k, v)| k == "ISTIO_META_ENABLE_HBONE" && v == "true") {
@@ -527,15 +547,7 @@ pub fn sidecar(t: &Tpl) -> Value {
     e.push(resource_env("GOMAXPROCS", "limits.cpu"));
     proxy_env_tail(t, &mut e, true);
 
-    let mut proxy_args = vec![
-        "proxy".to_string(),
-        "sidecar".into(),
-        "--domain".into(),
-        format!("$(POD_NAMESPACE).svc.{}", cfg.v_str(&["global", "proxy", "clusterDomain"])),
-        format!("--proxyLogLevel={}", t.annotation("sidecar.istio.io/logLevel", cfg.v_str(&["global", "proxy", "logLevel"]))),
-        format!("--proxyComponentLogLevel={}", t.annotation("sidecar.istio.io/componentLogLevel", cfg.v_str(&["global", "proxy", "componentLogLevel"]))),
-        format!("--log_output_level={}", t.annotation("sidecar.istio.io/agentLogLevel", cfg.v_str(&["global", "logging", "level"]))),
-    ];
+    let mut proxy_args = proxy_args(t, "sidecar");
     let sts = crate::tree::sprint(cfg.v(&["global", "sts", "servicePort"]));
     if !sts.is_empty() && sts != "0" {
         proxy_args.push(format!("--stsPort={sts}"));
@@ -784,8 +796,7 @@ pub fn append_multus_network(existing: &str, network: &str) -> String {
 /// The built-in `gateway` template (`proxy router`, no init container).
 pub fn gateway(t: &Tpl) -> Value {
     let cfg = t.cfg;
-    let canonical_name = t.label("service.istio.io/canonical-name").or_else(|| t.label("app.kubernetes.io/name")).or_else(|| t.label("app")).unwrap_or(t.deploy_name);
-    let canonical_rev = t.label("service.istio.io/canonical-revision").or_else(|| t.label("app.kubernetes.io/version")).or_else(|| t.label("version")).unwrap_or("latest");
+    let (canonical_name, canonical_rev) = canonical(t);
     let mut labels = Mapping::new();
     labels.insert("service.istio.io/canonical-name".into(), s(canonical_name));
     labels.insert("service.istio.io/canonical-revision".into(), s(canonical_rev));
@@ -807,20 +818,7 @@ pub fn gateway(t: &Tpl) -> Value {
         ("ports", sv(Value::Seq(vec![map([("containerPort", si(15090)), ("protocol", ss("TCP")), ("name", ss("http-envoy-prom"))])]))),
         (
             "args",
-            sv(Value::Seq(
-                [
-                    "proxy".to_string(),
-                    "router".into(),
-                    "--domain".into(),
-                    format!("$(POD_NAMESPACE).svc.{}", cfg.v_str(&["global", "proxy", "clusterDomain"])),
-                    format!("--proxyLogLevel={}", t.annotation("sidecar.istio.io/logLevel", cfg.v_str(&["global", "proxy", "logLevel"]))),
-                    format!("--proxyComponentLogLevel={}", t.annotation("sidecar.istio.io/componentLogLevel", cfg.v_str(&["global", "proxy", "componentLogLevel"]))),
-                    format!("--log_output_level={}", t.annotation("sidecar.istio.io/agentLogLevel", cfg.v_str(&["global", "logging", "level"]))),
-                ]
-                .into_iter()
-                .map(s)
-                .collect(),
-            )),
+            sv(Value::Seq(proxy_args(t, "router").into_iter().map(s).collect())),
         ),
         ("env", sv(Value::Seq(e))),
         ("readinessProbe", if status_port != "0" { readiness_probe(t, 15021) } else { None }),
@@ -937,8 +935,7 @@ pub fn grpc_simple(t: &Tpl) -> Value {
 pub fn grpc_agent(t: &Tpl) -> Value {
     let cfg = t.cfg;
     let containers = t.app_containers();
-    let canonical_name = t.label("service.istio.io/canonical-name").or_else(|| t.label("app.kubernetes.io/name")).or_else(|| t.label("app")).unwrap_or(t.deploy_name);
-    let canonical_rev = t.label("service.istio.io/canonical-revision").or_else(|| t.label("app.kubernetes.io/version")).or_else(|| t.label("version")).unwrap_or("latest");
+    let (canonical_name, canonical_rev) = canonical(t);
     let mut labels = Mapping::new();
     labels.insert("service.istio.io/canonical-name".into(), s(canonical_name));
     labels.insert("service.istio.io/canonical-revision".into(), s(canonical_rev));
@@ -971,20 +968,7 @@ pub fn grpc_agent(t: &Tpl) -> Value {
         ("ports", sv(Value::Seq(vec![map([("containerPort", si(15020)), ("protocol", ss("TCP")), ("name", ss("mesh-metrics"))])]))),
         (
             "args",
-            sv(Value::Seq(
-                [
-                    "proxy".to_string(),
-                    "sidecar".into(),
-                    "--domain".into(),
-                    format!("$(POD_NAMESPACE).svc.{}", cfg.v_str(&["global", "proxy", "clusterDomain"])),
-                    format!("--proxyLogLevel={}", t.annotation("sidecar.istio.io/logLevel", cfg.v_str(&["global", "proxy", "logLevel"]))),
-                    format!("--proxyComponentLogLevel={}", t.annotation("sidecar.istio.io/componentLogLevel", cfg.v_str(&["global", "proxy", "componentLogLevel"]))),
-                    format!("--log_output_level={}", t.annotation("sidecar.istio.io/agentLogLevel", cfg.v_str(&["global", "logging", "level"]))),
-                ]
-                .into_iter()
-                .map(s)
-                .collect(),
-            )),
+            sv(Value::Seq(proxy_args(t, "sidecar").into_iter().map(s).collect())),
         ),
         (
             "lifecycle",
