@@ -217,7 +217,7 @@ impl Cluster {
                 .insert("pod-template-hash".into(), hash.clone());
             let mut selector = d.selector.clone();
             selector.insert("pod-template-hash".into(), hash.clone());
-            let mut labels = template.labels.clone();
+            let labels = template.labels.clone();
             let mut annotations = StringMap::new();
             annotations.insert(
                 "deployment.kubernetes.io/desired-replicas".into(),
