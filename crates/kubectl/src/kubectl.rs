@@ -230,8 +230,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 );
                 out
             }
+            "set" => self.set(rest),
             "exec" | "run" | "port-forward" | "edit" | "expose" | "cp" | "attach" | "top"
-            | "set" | "patch" => {
+            | "patch" => {
                 out.fail(&format!("error: \"kubectl {sub}\" is not available in this simulated cluster (see 'help')"));
                 out
             }
@@ -1782,6 +1783,72 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     self.advance_to(next, &mut out);
                 }
             }
+            "history" | "undo" => {
+                let Some(d) = self.cluster.deployment(&ns, &name) else {
+                    out.fail(&format!(
+                        "Error from server (NotFound): deployments.apps \"{name}\" not found"
+                    ));
+                    return out;
+                };
+                let uid = d.meta.uid.clone();
+                let current = d
+                    .meta
+                    .annotations
+                    .get("deployment.kubernetes.io/revision")
+                    .cloned()
+                    .unwrap_or_default();
+                let mut revisions: Vec<(i64, PodTemplate)> = self
+                    .cluster
+                    .replica_sets()
+                    .filter(|r| r.meta.owner.as_ref().is_some_and(|o| o.uid == uid))
+                    .filter_map(|r| {
+                        let rev = r
+                            .meta
+                            .annotations
+                            .get("deployment.kubernetes.io/revision")?
+                            .parse()
+                            .ok()?;
+                        Some((rev, r.template.clone()))
+                    })
+                    .collect();
+                revisions.sort_by_key(|r| r.0);
+                if sub == "history" {
+                    out.line(&format!("deployment.apps/{name} "));
+                    let mut tw = crate::tabwriter::GoTabWriter::new(0, 2);
+                    tw.write("REVISION\tCHANGE-CAUSE\n");
+                    for (rev, t) in &revisions {
+                        let cause = t
+                            .annotations
+                            .get("kubernetes.io/change-cause")
+                            .cloned()
+                            .unwrap_or_else(|| "<none>".into());
+                        tw.write(&format!("{rev}\t{cause}\n"));
+                    }
+                    out.push(&tw.flush());
+                    out.line("");
+                } else {
+                    let cur: i64 = current.parse().unwrap_or(0);
+                    let Some((_, prev)) = revisions.iter().rev().find(|(r, _)| *r < cur).cloned()
+                    else {
+                        out.fail(&format!(
+                            "error: no rollout history found for deployment \"{name}\""
+                        ));
+                        return out;
+                    };
+                    let result = self.cluster.edit_template(&ns, &name, |t| {
+                        let mut prev = prev.clone();
+                        prev.labels.remove("pod-template-hash");
+                        *t = prev;
+                    });
+                    match result {
+                        Ok(()) => {
+                            out.line(&format!("deployment.apps/{name} rolled back"));
+                            self.api_round_trip(&mut out);
+                        }
+                        Err(e) => out.fail(&e.to_string()),
+                    }
+                }
+            }
             "restart" => {
                 let now = meshsim_cluster::time::rfc3339(self.now());
                 match self.cluster.edit_template(&ns, &name, |t| {
@@ -1795,6 +1862,99 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             other => out.fail(&format!(
                 "error: unknown command \"{other}\" for \"kubectl rollout\""
             )),
+        }
+        out
+    }
+
+    /// `kubectl set image deployment/NAME CONTAINER=IMAGE...`.
+    fn set(&mut self, args: &[String]) -> Output {
+        let mut out = Output::default();
+        let p = match parse(args, &[], "kubectl set image") {
+            Ok(p) => p,
+            Err(e) => {
+                out.fail(&e);
+                return out;
+            }
+        };
+        let ns = self.namespace_of(&p);
+        if p.positional.first().map(String::as_str) != Some("image") {
+            out.fail("error: \"kubectl set\" supports only \"image\" in this simulated cluster");
+            return out;
+        }
+        let mut rest = p.positional[1..].to_vec();
+        let target = match rest.first().map(|s| s.split_once('/')) {
+            Some(Some((t, n))) => {
+                let t = (t.to_string(), n.to_string());
+                rest.remove(0);
+                Some(t)
+            }
+            Some(None) if rest.len() > 1 => {
+                let t = (rest[0].clone(), rest[1].clone());
+                rest.drain(..2);
+                Some(t)
+            }
+            _ => None,
+        };
+        let Some((t, name)) = target else {
+            out.fail("error: you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'");
+            return out;
+        };
+        if Resource::parse(&t) != Some(Resource::Deployments) {
+            out.fail(&format!(
+                "error: the server doesn't have a resource type \"{t}\""
+            ));
+            return out;
+        }
+        if rest.is_empty() {
+            out.fail("error: at least one image update is required");
+            return out;
+        }
+        let Some(d) = self.cluster.deployment(&ns, &name) else {
+            out.fail(&format!(
+                "Error from server (NotFound): deployments.apps \"{name}\" not found"
+            ));
+            return out;
+        };
+        let mut updates = Vec::new();
+        for kv in &rest {
+            let Some((c, img)) = kv.split_once('=') else {
+                out.fail(&format!("error: invalid image update: {kv}"));
+                return out;
+            };
+            let known = c == "*"
+                || d.template
+                    .spec
+                    .containers
+                    .iter()
+                    .chain(d.template.spec.init_containers.iter())
+                    .any(|x| x.name == c);
+            if !known {
+                out.fail(&format!("error: unable to find container named \"{c}\""));
+                return out;
+            }
+            updates.push((c.to_string(), img.to_string()));
+        }
+        let result = self.cluster.edit_template(&ns, &name, |tpl| {
+            for (c, img) in &updates {
+                for x in tpl
+                    .spec
+                    .containers
+                    .iter_mut()
+                    .chain(tpl.spec.init_containers.iter_mut())
+                {
+                    if c == "*" || &x.name == c {
+                        // The pull policy was defaulted when the object was created; it stays.
+                        x.image = img.clone();
+                    }
+                }
+            }
+        });
+        match result {
+            Ok(()) => {
+                out.line(&format!("deployment.apps/{name} image updated"));
+                self.api_round_trip(&mut out);
+            }
+            Err(e) => out.fail(&e.to_string()),
         }
         out
     }
