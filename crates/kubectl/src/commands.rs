@@ -16,7 +16,7 @@ const BUILTINS: &[&str] = &[
 pub const HELP: &str = "\
 This terminal talks to a simulated Kubernetes cluster (three workers, Istio installed).
 Commands:
-  kubectl get|describe|apply|create|delete|logs|label|annotate|scale|rollout|version
+  kubectl get|describe|apply|create|delete|logs|label|annotate|scale|rollout|set image|version
   istioctl kube-inject -f FILE | istioctl version
   ls [DIR]   cat FILE   clear   history   help
   sleep N    (advance the cluster's clock by N seconds, at most a day)
@@ -380,7 +380,7 @@ impl Shell {
             }
             ("kubectl" | "k", 2) if done[1] == "logs" => pick(pods()),
             ("kubectl" | "k", 2) if done[1] == "rollout" => {
-                pick(vec!["status".into(), "restart".into()])
+                pick(vec!["history".into(), "restart".into(), "status".into(), "undo".into()])
             }
             ("kubectl" | "k", n) if n >= 3 => {
                 let kind = crate::printers::Resource::parse(done[2]);
