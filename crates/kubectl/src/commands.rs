@@ -349,7 +349,7 @@ impl Shell {
             ("kubectl" | "k", 1) => pick(
                 [
                     "get", "describe", "apply", "create", "delete", "logs", "label", "annotate",
-                    "scale", "rollout", "version",
+                    "scale", "rollout", "set", "api-resources", "version",
                 ]
                 .iter()
                 .map(|s| s.to_string())
