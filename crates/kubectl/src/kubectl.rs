@@ -226,7 +226,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             }
             "version" => {
                 out.push(
-                    "Client Version: v1.34.1\nKustomize Version: v5.7.0\nServer Version: v1.34.1\n",
+                    "Client Version: v1.34.1\nKustomize Version: v5.7.1\nServer Version: v1.34.1\n",
                 );
                 out
             }
