@@ -374,3 +374,19 @@ fn the_ui_is_not_ready_until_its_backends_are() {
         .unwrap();
     assert_eq!(ui.ready, "1/1");
 }
+
+/// The command layer is sans-IO too: no browser APIs, no clock, no hashed iteration.
+#[test]
+fn command_layer_sources_never_touch_the_outside_world() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for banned in ["web_sys", "Instant::now", "SystemTime", "HashMap", "HashSet"] {
+            assert!(!text.contains(banned), "{} mentions {banned}", path.display());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10);
+}
