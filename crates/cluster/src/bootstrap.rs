@@ -7,26 +7,9 @@ use crate::time::SEC;
 
 /// Build the initial cluster and run it up to `config.start`.
 pub(crate) fn boot(c: &mut Cluster) {
-    for ns in [
-        "default",
-        "kube-node-lease",
-        "kube-public",
-        "kube-system",
-        "istio-system",
-    ] {
-        let meta = ObjectMeta {
-            name: ns.to_string(),
-            ..ObjectMeta::default()
-        };
-        let _ = c.apply(Object::Namespace(Namespace {
-            meta,
-            terminating: false,
-        }));
-        if ns == "kube-system" {
-            c.now = 90 * SEC;
-        }
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        create_namespace(c, ns);
     }
-    c.now = 0;
     for i in 1..=c.config.nodes.max(1) {
         let mut meta = c.new_meta(ObjectMeta {
             name: format!("worker-{i}"),
@@ -110,7 +93,9 @@ pub(crate) fn boot(c: &mut Cluster) {
         100,
         70,
     );
-    c.now = 20 * 60 * SEC;
+    // Istio was installed twenty minutes after the cluster came up.
+    c.advance_to(20 * 60 * SEC);
+    create_namespace(c, "istio-system");
     system_deployment(
         c,
         "istio-system",
@@ -230,4 +215,15 @@ fn system_deployment(
         status: DeploymentStatus::default(),
     };
     let _ = c.apply(Object::Deployment(Box::new(d)));
+}
+
+fn create_namespace(c: &mut Cluster, name: &str) {
+    let meta = ObjectMeta {
+        name: name.to_string(),
+        ..ObjectMeta::default()
+    };
+    let _ = c.apply(Object::Namespace(Namespace {
+        meta,
+        terminating: false,
+    }));
 }

@@ -348,8 +348,19 @@ impl Shell {
         match (done[0], done.len()) {
             ("kubectl" | "k", 1) => pick(
                 [
-                    "get", "describe", "apply", "create", "delete", "logs", "label", "annotate",
-                    "scale", "rollout", "set", "api-resources", "version",
+                    "get",
+                    "describe",
+                    "apply",
+                    "create",
+                    "delete",
+                    "logs",
+                    "label",
+                    "annotate",
+                    "scale",
+                    "rollout",
+                    "set",
+                    "api-resources",
+                    "version",
                 ]
                 .iter()
                 .map(|s| s.to_string())
@@ -379,9 +390,12 @@ impl Shell {
                 )
             }
             ("kubectl" | "k", 2) if done[1] == "logs" => pick(pods()),
-            ("kubectl" | "k", 2) if done[1] == "rollout" => {
-                pick(vec!["history".into(), "restart".into(), "status".into(), "undo".into()])
-            }
+            ("kubectl" | "k", 2) if done[1] == "rollout" => pick(vec![
+                "history".into(),
+                "restart".into(),
+                "status".into(),
+                "undo".into(),
+            ]),
             ("kubectl" | "k", n) if n >= 3 => {
                 let kind = crate::printers::Resource::parse(done[2]);
                 let names: Vec<String> = match kind {

@@ -37,6 +37,7 @@ const GET_FLAGS: &[Flag] = &[
     flag("no-headers", None, false),
     flag("output-watch-events", None, false),
     flag("field-selector", None, true),
+    flag("sort-by", None, true),
 ];
 
 fn levenshtein(a: &str, b: &str) -> usize {
@@ -479,6 +480,50 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         Ok(())
     }
 
+    /// `--sort-by` for the paths people use: timestamps and names (a stable sort,
+    /// so equal keys keep the API's name order).
+    fn sort_items(&self, r: Resource, path: &str, items: &mut [Item]) {
+        let path = path.trim_matches(|c| c == '{' || c == '}' || c == '\'' || c == '"');
+        let key = |i: &Item| -> (u64, String) {
+            if r == Resource::Events {
+                if let Some(e) = self
+                    .cluster
+                    .events()
+                    .find(|e| e.meta.namespace == i.namespace && e.meta.name == i.name)
+                {
+                    return match path {
+                        ".lastTimestamp" => (e.last, String::new()),
+                        ".firstTimestamp" | ".metadata.creationTimestamp" => {
+                            (e.first, String::new())
+                        }
+                        ".count" => (u64::from(e.count), String::new()),
+                        ".reason" => (0, e.reason.clone()),
+                        _ => (0, i.name.clone()),
+                    };
+                }
+            }
+            match path {
+                ".metadata.creationTimestamp" => {
+                    let t = self
+                        .cluster
+                        .get(r.kind(), &i.namespace, &i.name)
+                        .map_or(0, |o| o.meta().creation);
+                    (t, String::new())
+                }
+                ".status.startTime" if r == Resource::Pods => {
+                    let t = self
+                        .cluster
+                        .pod(&i.namespace, &i.name)
+                        .and_then(|p| p.status.start_time)
+                        .unwrap_or(0);
+                    (t, String::new())
+                }
+                _ => (0, i.name.clone()),
+            }
+        };
+        items.sort_by_cached_key(key);
+    }
+
     fn header(&self, r: Resource, cols: &Columns) -> Vec<String> {
         let (narrow, wide) = r.headers();
         let mut h: Vec<String> = narrow.iter().map(|s| s.to_string()).collect();
@@ -656,6 +701,9 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             };
             let mut items = self.items(*r, ns_filter, cols.wide);
             items.retain(|i| selector.matches(&i.labels));
+            if let Some(path) = p.get("sort-by") {
+                self.sort_items(*r, path, &mut items);
+            }
             if let Some(fs) = p.get("field-selector") {
                 match self.field_filter(*r, fs, &mut items) {
                     Ok(()) => {}

@@ -383,8 +383,18 @@ fn command_layer_sources_never_touch_the_outside_world() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        for banned in ["web_sys", "Instant::now", "SystemTime", "HashMap", "HashSet"] {
-            assert!(!text.contains(banned), "{} mentions {banned}", path.display());
+        for banned in [
+            "web_sys",
+            "Instant::now",
+            "SystemTime",
+            "HashMap",
+            "HashSet",
+        ] {
+            assert!(
+                !text.contains(banned),
+                "{} mentions {banned}",
+                path.display()
+            );
         }
         checked += 1;
     }
