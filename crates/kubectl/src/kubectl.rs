@@ -683,6 +683,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             }
         }
         let prefix = requests.len() > 1 || typed_names;
+        if requests.iter().any(|(r, _)| *r == Resource::Endpoints) {
+            // The API server (1.33+) answers with a deprecation warning that kubectl prints.
+            out.line("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
+        }
         let watch = p.has("watch") || p.has("watch-only");
         if watch && requests.len() > 1 {
             out.fail("error: you may only specify a single resource type");
