@@ -58,3 +58,31 @@ pub fn inject(input: &str, settings: &Settings) -> Run {
         },
     }
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn the_header_version_is_the_engines_default_tag() {
+        assert_eq!(ISTIO_VERSION, meshsim_inject::Options::default().tag);
+    }
+
+    #[wasm_bindgen_test]
+    fn empty_hub_and_tag_mean_the_engines_defaults() {
+        let input = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n";
+        let defaults = inject(input, &Settings::default());
+        let explicit = Settings { hub: "docker.io/istio".into(), tag: ISTIO_VERSION.into(), ..Settings::default() };
+        assert_eq!(defaults, inject(input, &explicit));
+        assert!(defaults.output.contains("image: docker.io/istio/proxyv2:1.30.3"), "{}", defaults.output);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_yaml_error_carries_its_line_in_the_whole_input() {
+        let input = "kind: Service\nmetadata:\n  name: s\n---\nkind: Pod\nmetadata:\n  name: x: y\n";
+        let run = inject(input, &Settings::default());
+        let error = run.error.expect("an error");
+        assert_eq!(error.line, Some(7), "{}", error.message);
+    }
+}

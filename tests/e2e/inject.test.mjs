@@ -185,6 +185,10 @@ test("annotation toggles edit the YAML, and the output follows", async ({ newPag
   await expectOutput(page, expected, "with excludeOutboundPorts");
   await page.uncheck(toggle);
   assert((await page.inputValue(INPUT)) === original, "unchecking restores the text");
+  await page.check("[data-testid=inject-annotation][data-key='sidecar.istio.io/proxyCPU']");
+  assert((await page.inputValue(INPUT)) !== original, "the proxyCPU toggle edits the text");
+  await page.click("text=Restore");
+  assert((await page.inputValue(INPUT)) === original, "Restore puts the sample's text back");
 
   const optOut = "[data-testid=inject-annotation][data-key='sidecar.istio.io/inject']";
   await page.check(optOut);
