@@ -40,18 +40,22 @@ fn time_command(shell: &mut Shell, cmd: &str) {
 }
 
 fn guestbook() {
+    // Best of five fresh sessions: the machine is shared, the minimum is the signal.
+    let mut best = (0, f64::MAX);
     let mut shell = Shell::batch(1);
-    shell.run("kubectl label namespace default istio-injection=enabled");
-    shell.run("kubectl apply -f kubernetes/");
-    let before = shell.cluster().steps();
-    let t = Instant::now();
-    shell.advance(3600 * SEC);
-    let secs = t.elapsed().as_secs_f64();
-    report(
-        "guestbook, 1 h of virtual time",
-        shell.cluster().steps() - before,
-        secs,
-    );
+    for _ in 0..5 {
+        shell = Shell::batch(1);
+        shell.run("kubectl label namespace default istio-injection=enabled");
+        shell.run("kubectl apply -f kubernetes/");
+        let before = shell.cluster().steps();
+        let t = Instant::now();
+        shell.advance(3600 * SEC);
+        let secs = t.elapsed().as_secs_f64();
+        if secs < best.1 {
+            best = (shell.cluster().steps() - before, secs);
+        }
+    }
+    report("guestbook, 1 h of virtual time (best of 5)", best.0, best.1);
     time_command(&mut shell, "kubectl get pods");
     time_command(&mut shell, "kubectl get all");
     time_command(&mut shell, "kubectl describe pods helloworld-service-v1");
@@ -195,7 +199,10 @@ fn main() {
         }
     );
     guestbook();
-    many_deployments();
+    for round in 1..=3 {
+        println!("200 deployments on 12 workers, round {round}:");
+        many_deployments();
+    }
     println!("1000-pod cluster:");
     big_cluster_commands();
 }
