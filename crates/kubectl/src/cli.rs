@@ -6,7 +6,8 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use crate::shell::Shell;
 
-const USAGE: &str = "Usage: meshsim shell [--seed N] [--native-sidecars] [--echo]
+const USAGE: &str =
+    "Usage: meshsim shell [--seed N] [--native-sidecars] [--request-timeout 60s] [--echo]
 
 Reads commands (kubectl, istioctl, ls, cat, sleep, watch, ...) from standard input
 and prints what the page's terminal prints. --echo prints each command after a
@@ -32,6 +33,7 @@ pub fn run_session(
     let mut seed = 1u64;
     let mut echo = false;
     let mut native = false;
+    let mut timeout = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -51,6 +53,26 @@ pub fn run_session(
                 }
             },
             "--echo" => echo = true,
+            "--request-timeout" => {
+                let Some(d) = args
+                    .get(i + 1)
+                    .and_then(|s| crate::kubectl::parse_duration(s))
+                else {
+                    eprintln!("meshsim shell: --request-timeout needs a duration such as 60s");
+                    return 2;
+                };
+                timeout = Some(d);
+                i += 1;
+            }
+            s if s.starts_with("--request-timeout=") => {
+                match crate::kubectl::parse_duration(&s["--request-timeout=".len()..]) {
+                    Some(d) => timeout = Some(d),
+                    None => {
+                        eprintln!("meshsim shell: --request-timeout needs a duration such as 60s");
+                        return 2;
+                    }
+                }
+            }
             "--native-sidecars" => native = true,
             "-h" | "--help" => {
                 let _ = write!(out, "{USAGE}");
@@ -65,6 +87,9 @@ pub fn run_session(
     }
     let mut shell = Shell::batch(seed);
     shell.cluster_mut().set_native_sidecars(native);
+    if let Some(t) = timeout {
+        shell.set_watch_timeout(t);
+    }
     let mut last = 0;
     let mut lines = input.lines();
     loop {

@@ -212,6 +212,11 @@ impl Shell {
         }
     }
 
+    /// How long a watch lasts in batch mode when the command gives no `--request-timeout`.
+    pub fn set_watch_timeout(&mut self, ns: Nanos) {
+        self.default_watch_timeout = ns;
+    }
+
     /// The simulated cluster (read-only).
     pub fn cluster(&self) -> &Cluster {
         &self.cluster

@@ -162,3 +162,21 @@ fn the_cli_prints_the_transcripts() {
         let _ = code;
     }
 }
+
+/// `meshsim shell --request-timeout 5s` shortens every watch that does not set its own.
+#[test]
+fn the_cli_request_timeout_bounds_watches() {
+    let input = "kubectl apply -f kubernetes/redis-deployment.yaml\nkubectl get pods -w\nkubectl get pods\n";
+    let mut out = Vec::new();
+    let args = ["--request-timeout".to_string(), "5s".to_string()];
+    assert_eq!(
+        meshsim_kubectl::cli::run_session(&args, input.as_bytes(), &mut out, false),
+        0
+    );
+    let text = String::from_utf8(out).unwrap();
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.ends_with(" 5s"),
+        "the watch ran 5 s of virtual time: {text}"
+    );
+}
