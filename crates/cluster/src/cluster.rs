@@ -599,26 +599,39 @@ impl Cluster {
             }
             Object::Pod(p) => {
                 if let Some(cur) = self.pods.get_mut(&key) {
-                    // Pod specs are (almost) immutable; only metadata can change.
-                    if cur.meta.labels == p.meta.labels
-                        && cur.meta.annotations == p.meta.annotations
-                    {
-                        let mut probe = p.spec.clone();
-                        probe.node_name = cur.spec.node_name.clone();
-                        if probe.containers.iter().map(|c| &c.image).eq(cur
-                            .spec
-                            .containers
+                    // Pod specs are (almost) immutable. Apply merges the manifest's labels and
+                    // annotations into what the server holds, so what the webhook added stays.
+                    let images = |spec: &PodSpec| {
+                        spec.containers
                             .iter()
-                            .map(|c| &c.image))
-                        {
-                            return Ok(Applied::Unchanged);
-                        }
+                            .map(|c| c.image.clone())
+                            .collect::<Vec<_>>()
+                    };
+                    let app_containers: Vec<String> =
+                        p.spec.containers.iter().map(|c| c.name.clone()).collect();
+                    let current_app: Vec<String> = cur
+                        .spec
+                        .containers
+                        .iter()
+                        .filter(|c| app_containers.contains(&c.name))
+                        .map(|c| c.image.clone())
+                        .collect();
+                    if current_app != images(&p.spec) {
                         return Err(ApiError::Invalid(format!(
                             "The Pod \"{name}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
                         )));
                     }
-                    cur.meta.labels = p.meta.labels;
-                    cur.meta.annotations = p.meta.annotations;
+                    let mut changed = false;
+                    for (k, v) in &p.meta.labels {
+                        changed |= cur.meta.labels.insert(k.clone(), v.clone()).as_ref() != Some(v);
+                    }
+                    for (k, v) in &p.meta.annotations {
+                        changed |=
+                            cur.meta.annotations.insert(k.clone(), v.clone()).as_ref() != Some(v);
+                    }
+                    if !changed {
+                        return Ok(Applied::Unchanged);
+                    }
                     self.changed(Kind::Pod, &key);
                     self.pod_changed(&key);
                     return Ok(Applied::Configured);
