@@ -497,16 +497,13 @@ impl Cluster {
         match obj {
             Object::Namespace(n) => {
                 if let Some(cur) = self.namespaces.get_mut(&name) {
-                    if cur.meta.labels == n.meta.labels
-                        && cur.meta.annotations == n.meta.annotations
+                    if covers(&cur.meta.labels, &n.meta.labels)
+                        && covers(&cur.meta.annotations, &n.meta.annotations)
                     {
                         return Ok(Applied::Unchanged);
                     }
-                    cur.meta.labels = n.meta.labels;
-                    cur.meta
-                        .labels
-                        .insert("kubernetes.io/metadata.name".into(), name.clone());
-                    cur.meta.annotations = n.meta.annotations;
+                    merge_into(&mut cur.meta.labels, &n.meta.labels);
+                    merge_into(&mut cur.meta.annotations, &n.meta.annotations);
                     self.changed(Kind::Namespace, &key);
                     return Ok(Applied::Configured);
                 }
@@ -542,8 +539,8 @@ impl Cluster {
                     }
                     let same = cur.replicas == d.replicas
                         && cur.template == d.template
-                        && cur.meta.labels == d.meta.labels
-                        && cur.meta.annotations == d.meta.annotations
+                        && covers(&cur.meta.labels, &d.meta.labels)
+                        && covers(&cur.meta.annotations, &d.meta.annotations)
                         && cur.strategy == d.strategy;
                     if same {
                         return Ok(Applied::Unchanged);
@@ -554,18 +551,8 @@ impl Cluster {
                     cur.replicas = d.replicas;
                     cur.template = d.template;
                     cur.strategy = d.strategy;
-                    cur.meta.labels = d.meta.labels;
-                    let revision = cur
-                        .meta
-                        .annotations
-                        .get("deployment.kubernetes.io/revision")
-                        .cloned();
-                    cur.meta.annotations = d.meta.annotations;
-                    if let Some(r) = revision {
-                        cur.meta
-                            .annotations
-                            .insert("deployment.kubernetes.io/revision".into(), r);
-                    }
+                    merge_into(&mut cur.meta.labels, &d.meta.labels);
+                    merge_into(&mut cur.meta.annotations, &d.meta.annotations);
                     cur.meta.resource_version = self.resource_version + 1;
                     self.resource_version += 1;
                     self.changed(Kind::Deployment, &key);
@@ -649,8 +636,8 @@ impl Cluster {
                             .map(|p| (&p.name, p.port, &p.target_port))
                             .eq(s.ports.iter().map(|p| (&p.name, p.port, &p.target_port)))
                         && cur.kind == s.kind
-                        && cur.meta.labels == s.meta.labels
-                        && cur.meta.annotations == s.meta.annotations;
+                        && covers(&cur.meta.labels, &s.meta.labels)
+                        && covers(&cur.meta.annotations, &s.meta.annotations);
                     if same {
                         return Ok(Applied::Unchanged);
                     }
@@ -661,8 +648,8 @@ impl Cluster {
                     }
                     cur.ports = s.ports;
                     cur.kind = s.kind;
-                    cur.meta.labels = s.meta.labels;
-                    cur.meta.annotations = s.meta.annotations;
+                    merge_into(&mut cur.meta.labels, &s.meta.labels);
+                    merge_into(&mut cur.meta.annotations, &s.meta.annotations);
                     self.allocate_node_ports(&key);
                     self.changed(Kind::Service, &key);
                     self.enqueue(2, key.clone(), MS);
@@ -701,11 +688,11 @@ impl Cluster {
             }
             Object::ConfigMap(cm) => {
                 if let Some(cur) = self.configmaps.get_mut(&key) {
-                    if cur.data == cm.data && cur.meta.labels == cm.meta.labels {
+                    if cur.data == cm.data && covers(&cur.meta.labels, &cm.meta.labels) {
                         return Ok(Applied::Unchanged);
                     }
                     cur.data = cm.data;
-                    cur.meta.labels = cm.meta.labels;
+                    merge_into(&mut cur.meta.labels, &cm.meta.labels);
                     self.changed(Kind::ConfigMap, &key);
                     return Ok(Applied::Configured);
                 }
@@ -1117,4 +1104,17 @@ pub fn go_map(m: &StringMap) -> String {
 pub fn go_map_literal(m: &StringMap) -> String {
     let inner: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
     format!("map[string]string{{{}}}", inner.join(", "))
+}
+
+/// Whether every entry of `new` is already in `cur`.
+fn covers(cur: &StringMap, new: &StringMap) -> bool {
+    new.iter().all(|(k, v)| cur.get(k) == Some(v))
+}
+
+/// `kubectl apply` sets the manifest's labels and annotations and keeps the others
+/// (those added by `kubectl label`, controllers or the webhook).
+fn merge_into(cur: &mut StringMap, new: &StringMap) {
+    for (k, v) in new {
+        cur.insert(k.clone(), v.clone());
+    }
 }
