@@ -76,6 +76,20 @@ impl Cluster {
             return;
         }
         let (cpu, mem) = pod.runtime.requests;
+        // Default topology spreading: siblings (pods of the same ReplicaSet) already on a node.
+        let mut siblings = vec![0i64; self.nodes.len()];
+        if let Some(o) = &pod.meta.owner {
+            for k in self.pods_by_owner.get(&o.uid).into_iter().flatten() {
+                if let Some(p) = self.pods.get(k) {
+                    if !p.spec.node_name.is_empty()
+                        && p.runtime.node < siblings.len()
+                        && p.meta.deletion.is_none()
+                    {
+                        siblings[p.runtime.node] += 1;
+                    }
+                }
+            }
+        }
         let mut best: Option<(i64, usize)> = None;
         let (mut short_cpu, mut short_mem, mut full) = (0, 0, 0);
         for (i, n) in self.nodes.iter().enumerate() {
@@ -97,8 +111,9 @@ impl Cluster {
                 let free = ((n.cpu_milli - uc - cpu) * 1000 / n.cpu_milli
                     + (n.memory - um - mem) * 1000 / n.memory)
                     / 2;
-                if best.is_none_or(|(s, _)| free > s) {
-                    best = Some((free, i));
+                let score = free - 200 * siblings[i];
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, i));
                 }
             }
         }

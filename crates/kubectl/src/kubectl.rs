@@ -14,6 +14,7 @@ use crate::tabwriter::TableWriter;
 const KUBECTL_COMMANDS: &[&str] = &[
     "annotate",
     "api-resources",
+    "expose",
     "apply",
     "create",
     "delete",
@@ -232,8 +233,8 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 out
             }
             "set" => self.set(rest),
-            "exec" | "run" | "port-forward" | "edit" | "expose" | "cp" | "attach" | "top"
-            | "patch" => {
+            "expose" => self.expose(rest),
+            "exec" | "run" | "port-forward" | "edit" | "cp" | "attach" | "top" | "patch" => {
                 out.fail(&format!("error: \"kubectl {sub}\" is not available in this simulated cluster (see 'help')"));
                 out
             }
@@ -1128,14 +1129,28 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         } else {
             "kubectl apply"
         };
+        let apply_flags = [
+            flag("filename", Some('f'), true),
+            flag("recursive", Some('R'), false),
+            flag("validate", None, true),
+            flag("dry-run", None, true),
+        ];
+        let create_flags = [
+            flag("filename", Some('f'), true),
+            flag("recursive", Some('R'), false),
+            flag("validate", None, true),
+            flag("dry-run", None, true),
+            flag("image", None, true),
+            flag("replicas", Some('r'), true),
+            flag("port", None, true),
+        ];
         let p = match parse(
             args,
-            &[
-                flag("filename", Some('f'), true),
-                flag("recursive", Some('R'), false),
-                flag("validate", None, true),
-                flag("dry-run", None, true),
-            ],
+            if create {
+                &create_flags[..]
+            } else {
+                &apply_flags[..]
+            },
             usage,
         ) {
             Ok(p) => p,
@@ -1171,6 +1186,15 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 }
                 return out;
             }
+        }
+        if create
+            && files.is_empty()
+            && matches!(
+                p.positional.first().map(String::as_str),
+                Some("deployment" | "deploy")
+            )
+        {
+            return self.create_deployment(&p, &ns);
         }
         if files.is_empty() {
             out.fail("error: must specify one of -f and -k");
@@ -2007,6 +2031,190 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 self.api_round_trip(&mut out);
             }
             Err(e) => out.fail(&e.to_string()),
+        }
+        out
+    }
+
+    /// `kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=P]`.
+    fn create_deployment(&mut self, p: &Parsed, ns: &str) -> Output {
+        let mut out = Output::default();
+        let Some(name) = p.positional.get(1).cloned() else {
+            out.fail("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
+            return out;
+        };
+        let images = p.all("image");
+        if images.is_empty() {
+            out.fail("error: required flag(s) \"image\" not set");
+            return out;
+        }
+        let replicas = match p.get("replicas").map(str::parse::<i64>) {
+            None => 1,
+            Some(Ok(n)) if n >= 0 => n,
+            Some(_) => {
+                out.fail("error: invalid argument for \"-r, --replicas\" flag: strconv.ParseInt: parsing: invalid syntax");
+                return out;
+            }
+        };
+        let mut labels = StringMap::new();
+        labels.insert("app".into(), name.clone());
+        let containers: Vec<Container> = images
+            .iter()
+            .map(|img| {
+                // The container is named after the image: `saturnism/helloworld:1.0` → `helloworld`.
+                let base = img.rsplit('/').next().unwrap_or(img);
+                let base = base.split(['@', ':']).next().unwrap_or(base);
+                let mut c = Container::new(base, img);
+                if let Some(port) = p.get("port").and_then(|x| x.parse().ok()) {
+                    c.ports.push(ContainerPort {
+                        name: String::new(),
+                        container_port: port,
+                        protocol: "TCP".into(),
+                    });
+                }
+                c
+            })
+            .collect();
+        let d = Deployment {
+            meta: ObjectMeta {
+                name: name.clone(),
+                namespace: ns.to_string(),
+                labels: labels.clone(),
+                ..ObjectMeta::default()
+            },
+            replicas,
+            selector: labels.clone(),
+            template: PodTemplate {
+                labels,
+                annotations: StringMap::new(),
+                spec: PodSpec {
+                    containers,
+                    ..PodSpec::default()
+                },
+            },
+            strategy: Strategy::default(),
+            min_ready_seconds: 0,
+            revision_history_limit: 10,
+            progress_deadline: 600,
+            status: DeploymentStatus::default(),
+        };
+        match self.cluster.create(Object::Deployment(Box::new(d))) {
+            Ok(()) => {
+                out.line(&format!("deployment.apps/{name} created"));
+                self.api_round_trip(&mut out);
+            }
+            Err(e) => out.fail(&api_error_text("", "creating", &e)),
+        }
+        out
+    }
+
+    /// `kubectl expose deployment NAME --port=P [--target-port=T] [--type=T] [--name=N]`.
+    fn expose(&mut self, args: &[String]) -> Output {
+        let mut out = Output::default();
+        let p = match parse(
+            args,
+            &[
+                flag("port", None, true),
+                flag("target-port", None, true),
+                flag("type", None, true),
+                flag("name", None, true),
+                flag("protocol", None, true),
+            ],
+            "kubectl expose",
+        ) {
+            Ok(p) => p,
+            Err(e) => {
+                out.fail(&e);
+                return out;
+            }
+        };
+        let ns = self.namespace_of(&p);
+        let target = match p.positional.first().map(|s| s.split_once('/')) {
+            Some(Some((t, n))) => Some((t.to_string(), n.to_string())),
+            Some(None) => p
+                .positional
+                .get(1)
+                .map(|n| (p.positional[0].clone(), n.clone())),
+            None => None,
+        };
+        let Some((t, name)) = target else {
+            out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            return out;
+        };
+        if Resource::parse(&t) != Some(Resource::Deployments) {
+            out.fail(&format!(
+                "error: cannot expose a {t} in this simulated cluster"
+            ));
+            return out;
+        }
+        let Some(d) = self.cluster.deployment(&ns, &name) else {
+            out.fail(&format!(
+                "Error from server (NotFound): deployments.apps \"{name}\" not found"
+            ));
+            return out;
+        };
+        let introspected = d
+            .template
+            .spec
+            .containers
+            .iter()
+            .flat_map(|c| c.ports.iter())
+            .next()
+            .map(|cp| cp.container_port);
+        let Some(port) = p
+            .get("port")
+            .and_then(|x| x.parse::<i64>().ok())
+            .or(introspected)
+        else {
+            out.fail("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples");
+            return out;
+        };
+        let target_port = match p.get("target-port") {
+            Some(tp) => tp
+                .parse()
+                .map(PortRef::Int)
+                .unwrap_or_else(|_| PortRef::Name(tp.to_string())),
+            None => PortRef::Int(port),
+        };
+        let kind = p.get("type").unwrap_or("ClusterIP").to_string();
+        if !["ClusterIP", "NodePort", "LoadBalancer"].contains(&kind.as_str()) {
+            out.fail(&format!("The Service \"{name}\" is invalid: spec.type: Unsupported value: \"{kind}\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\""));
+            return out;
+        }
+        let svc_name = p.get("name").unwrap_or(&name).to_string();
+        let svc = Service {
+            meta: ObjectMeta {
+                name: svc_name.clone(),
+                namespace: ns.clone(),
+                labels: d.meta.labels.clone(),
+                ..ObjectMeta::default()
+            },
+            external_traffic_policy: if kind == "ClusterIP" {
+                String::new()
+            } else {
+                "Cluster".into()
+            },
+            kind,
+            selector: d.selector.clone(),
+            ports: vec![ServicePort {
+                name: String::new(),
+                port,
+                target_port,
+                protocol: p.get("protocol").unwrap_or("TCP").to_string(),
+                node_port: None,
+                app_protocol: String::new(),
+            }],
+            cluster_ip: String::new(),
+            external_ips: vec![],
+            load_balancer_ip: None,
+            session_affinity: "None".into(),
+            internal_traffic_policy: "Cluster".into(),
+        };
+        match self.cluster.create(Object::Service(Box::new(svc))) {
+            Ok(()) => {
+                out.line(&format!("service/{svc_name} exposed"));
+                self.api_round_trip(&mut out);
+            }
+            Err(e) => out.fail(&api_error_text("", "creating", &e)),
         }
         out
     }
