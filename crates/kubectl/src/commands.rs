@@ -16,7 +16,7 @@ const BUILTINS: &[&str] = &[
 pub const HELP: &str = "\
 This terminal talks to a simulated Kubernetes cluster (three workers, Istio installed).
 Commands:
-  kubectl get|describe|apply|create|delete|logs|label|annotate|scale|rollout|set image|version
+  kubectl get|describe|apply|create|delete|logs|label|annotate|scale|rollout|set image|expose|version
   istioctl kube-inject -f FILE | istioctl version
   ls [DIR]   cat FILE   clear   history   help
   sleep N    (advance the cluster's clock by N seconds, at most a day)
@@ -359,6 +359,7 @@ impl Shell {
                     "scale",
                     "rollout",
                     "set",
+                    "expose",
                     "api-resources",
                     "version",
                 ]
