@@ -5,19 +5,13 @@
 
 /// The options the page offers; they map one to one onto the CLI flags
 /// `--native-sidecars`, `--hub` and `--tag`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
     pub native_sidecars: bool,
     /// Image hub; empty means the engine's default (`docker.io/istio`).
     pub hub: String,
     /// Image tag; empty means the engine's default (the Istio version).
     pub tag: String,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings { native_sidecars: false, hub: String::new(), tag: String::new() }
-    }
 }
 
 /// What one run of the engine gave.

@@ -4,7 +4,6 @@
 //! replaces its text (a sample, a toggle) by bumping `revision`.
 //! Tab is taken for indentation; Escape then Tab leaves the editor, as in most code editors.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use web_sys::{HtmlElement, HtmlTextAreaElement};
@@ -31,7 +30,7 @@ pub struct EditorProps {
 #[function_component]
 pub fn Editor(props: &EditorProps) -> Html {
     let gutter = use_node_ref();
-    let escaped = use_mut_ref(|| Cell::new(false));
+    let escaped = use_mut_ref(|| false);
 
     {
         let node = props.node.clone();
@@ -59,8 +58,8 @@ pub fn Editor(props: &EditorProps) -> Html {
         Callback::from(move |event: KeyboardEvent| {
             let plain = !event.ctrl_key() && !event.alt_key() && !event.meta_key();
             match event.key().as_str() {
-                "Escape" => escaped.borrow().set(true),
-                "Tab" if plain && !event.shift_key() && !escaped.borrow().get() => {
+                "Escape" => *escaped.borrow_mut() = true,
+                "Tab" if plain && !event.shift_key() && !*escaped.borrow() => {
                     event.prevent_default();
                     let area: HtmlTextAreaElement = event.target_unchecked_into();
                     let start = area.selection_start().ok().flatten().unwrap_or(0);
@@ -73,7 +72,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     );
                     on_input.emit(area.value());
                 }
-                _ => escaped.borrow().set(false),
+                _ => *escaped.borrow_mut() = false,
             }
         })
     };

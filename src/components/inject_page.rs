@@ -21,6 +21,9 @@ use crate::samples::{self, SAMPLES};
 use crate::storage::{self, keys};
 use crate::warnings::{self, Located};
 
+/// Runs the engine for an input and options, and shows the result.
+type RunFn = dyn Fn(&str, &Settings);
+
 /// How long typing must pause before the output is recomputed.
 pub const DEBOUNCE_MS: u32 = 120;
 
@@ -118,7 +121,7 @@ pub fn InjectPage() -> Html {
     let output_mark = use_node_ref();
 
     // Runs the engine now, for `input` and `settings`.
-    let run: Rc<dyn Fn(&str, &Settings)> = {
+    let run: Rc<RunFn> = {
         let shown = shown.setter();
         let highlight = highlight.setter();
         let runs = runs.clone();
@@ -227,7 +230,7 @@ pub fn InjectPage() -> Html {
             storage::set(keys::NATIVE, if next.native_sidecars { "true" } else { "false" });
             storage::set(keys::HUB, &next.hub);
             storage::set(keys::TAG, &next.tag);
-            run(&**text, &next);
+            run(&text, &next);
             settings.set(next);
         })
     };
@@ -334,7 +337,7 @@ pub fn InjectPage() -> Html {
                 <p id="editor-help" class="help">{"Tab indents. Press Escape, then Tab, to leave the editor."}</p>
                 { error_box(shown.error.as_ref(), go_to_line.clone()) }
                 { warnings_view(good.as_deref(), go_to_line) }
-                { options_panel(&settings, &**text, on_native, on_hub, on_tag, replace.clone()) }
+                { options_panel(&settings, &text, on_native, on_hub, on_tag, replace.clone()) }
             </section>
 
             <section class="pane output-pane" aria-labelledby="output-heading">
