@@ -108,6 +108,8 @@ pub struct Cluster {
     pub(crate) services: BTreeMap<Key, Service>,
     pub(crate) endpoints: BTreeMap<Key, Endpoints>,
     pub(crate) configmaps: BTreeMap<Key, ConfigMap>,
+    /// Custom resources by (kind, namespace, name).
+    pub(crate) custom: BTreeMap<(String, String, String), CustomObject>,
     pub(crate) events: BTreeMap<Key, Event>,
     pub(crate) event_index: BTreeMap<(String, String, String, String), Key>,
     pub(crate) pending: BTreeSet<(u8, Key)>,
@@ -141,6 +143,7 @@ impl Cluster {
             services: BTreeMap::new(),
             endpoints: BTreeMap::new(),
             configmaps: BTreeMap::new(),
+            custom: BTreeMap::new(),
             events: BTreeMap::new(),
             event_index: BTreeMap::new(),
             pending: BTreeSet::new(),
@@ -860,6 +863,64 @@ impl Cluster {
                 )))
             }
         }
+    }
+
+    /// Create or update a custom resource (stored as written; no controller acts on it).
+    pub fn apply_custom(&mut self, mut obj: CustomObject) -> Result<Applied, ApiError> {
+        let ns = obj.meta.namespace.clone();
+        if !self.namespaces.contains_key(&ns) {
+            return Err(ApiError::NamespaceNotFound(ns));
+        }
+        let key = (obj.kind.clone(), ns, obj.meta.name.clone());
+        let rv = self.resource_version + 1;
+        if let Some(cur) = self.custom.get_mut(&key) {
+            if cur.body == obj.body
+                && cur.api_version == obj.api_version
+                && covers(&cur.meta.labels, &obj.meta.labels)
+                && covers(&cur.meta.annotations, &obj.meta.annotations)
+            {
+                return Ok(Applied::Unchanged);
+            }
+            cur.body = obj.body;
+            cur.api_version = obj.api_version;
+            merge_into(&mut cur.meta.labels, &obj.meta.labels);
+            merge_into(&mut cur.meta.annotations, &obj.meta.annotations);
+            cur.meta.generation += 1;
+            cur.meta.resource_version = rv;
+            self.resource_version = rv;
+            return Ok(Applied::Configured);
+        }
+        obj.meta = self.new_meta(obj.meta);
+        self.custom.insert(key, obj);
+        Ok(Applied::Created)
+    }
+
+    /// Custom resources of one kind, sorted by namespace and name.
+    pub fn custom_objects<'a>(
+        &'a self,
+        kind: &'a str,
+    ) -> impl Iterator<Item = &'a CustomObject> + 'a {
+        self.custom
+            .iter()
+            .filter(move |(k, _)| k.0 == kind)
+            .map(|(_, v)| v)
+    }
+
+    /// Delete a custom resource; `plural` names it in the error (`virtualservices.networking.istio.io`).
+    pub fn delete_custom(
+        &mut self,
+        kind: &str,
+        plural: &'static str,
+        ns: &str,
+        name: &str,
+    ) -> Result<(), ApiError> {
+        self.custom
+            .remove(&(kind.to_string(), ns.to_string(), name.to_string()))
+            .map(|_| ())
+            .ok_or(ApiError::NotFound {
+                plural,
+                name: name.to_string(),
+            })
     }
 
     /// Change labels (`Some(v)` sets, `None` removes). Returns whether anything changed.

@@ -627,6 +627,17 @@ pub struct ConfigMap {
     pub data: IndexMap<String, String>,
 }
 
+/// An object of a custom resource the cluster serves but does not act on
+/// (Istio's VirtualService, DestinationRule, Gateway, ...): stored and listed only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomObject {
+    pub meta: ObjectMeta,
+    pub api_version: String,
+    pub kind: String,
+    /// Everything but `apiVersion`, `kind` and `metadata`, as written.
+    pub body: IndexMap<String, Tree>,
+}
+
 /// A recorded Event (core/v1), aggregated the way the event recorder does.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {

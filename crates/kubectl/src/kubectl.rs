@@ -642,6 +642,22 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             out.fail("error: arguments in resource/name form must have a single resource and name");
             return out;
         }
+        {
+            let t = first.split_once('/').map_or(first.as_str(), |x| x.0);
+            if Resource::parse(t).is_none() {
+                if let Some(ck) = crate::custom::by_resource(t) {
+                    let names: Vec<String> = if typed_names {
+                        p.positional
+                            .iter()
+                            .filter_map(|a| a.split_once('/').map(|x| x.1.to_string()))
+                            .collect()
+                    } else {
+                        p.positional[1..].to_vec()
+                    };
+                    return self.get_custom(ck, &names, &p, &ns, &selector, &output);
+                }
+            }
+        }
         if typed_names {
             for a in &p.positional {
                 let (t, n) = a.split_once('/').expect("checked above");
@@ -674,6 +690,10 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 }
                 match Resource::parse(t) {
                     Some(r) => requests.push((r, names.clone())),
+                    None if crate::custom::by_resource(t).is_some() => {
+                        out.fail(&format!("error: list \"{t}\" on its own: this simulated cluster does not mix Istio resources with other types in one get"));
+                        return out;
+                    }
                     None => {
                         out.fail(&format!(
                             "error: the server doesn't have a resource type \"{t}\""
@@ -1211,6 +1231,33 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         }
         let mut errors = Vec::new();
         for (file, doc) in docs {
+            let kind_text = doc.get("kind").and_then(Value::as_str).unwrap_or("");
+            let version_text = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+            if let Some(ck) = crate::custom::by_manifest(kind_text, version_text) {
+                let obj = crate::custom::decode(&doc, &ns);
+                let name = obj.meta.name.clone();
+                let exists = self
+                    .cluster
+                    .custom_objects(ck.kind)
+                    .any(|o| o.meta.namespace == obj.meta.namespace && o.meta.name == name);
+                if create && exists {
+                    errors.push(format!("Error from server (AlreadyExists): error when creating \"{file}\": {} \"{name}\" already exists", ck.plural_ref()));
+                    continue;
+                }
+                match self.cluster.apply_custom(obj) {
+                    Ok(a) => {
+                        let verb = match a {
+                            Applied::Created => "created",
+                            Applied::Configured => "configured",
+                            Applied::Unchanged => "unchanged",
+                        };
+                        out.line(&format!("{}/{name} {verb}", ck.reference()));
+                        self.api_round_trip(&mut out);
+                    }
+                    Err(e) => errors.push(api_error_text(&file, "creating", &e)),
+                }
+                continue;
+            }
             let obj = match decode(&doc, &ns) {
                 Ok(o) => o,
                 Err(e) => {
@@ -1292,6 +1339,23 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         let files = p.all("filename");
         if !files.is_empty() {
             for (file, doc) in self.read_manifests(&files, &stdin, &mut out) {
+                let kind_text = doc.get("kind").and_then(Value::as_str).unwrap_or("");
+                let version_text = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+                if let Some(ck) = crate::custom::by_manifest(kind_text, version_text) {
+                    let o = crate::custom::decode(&doc, &ns);
+                    match self.cluster.delete_custom(
+                        ck.kind,
+                        ck.plural_ref(),
+                        &o.meta.namespace,
+                        &o.meta.name,
+                    ) {
+                        Ok(()) => {
+                            out.line(&format!("{} \"{}\" deleted", ck.reference(), o.meta.name))
+                        }
+                        Err(e) => errors.push(api_error_text(&file, "deleting", &e)),
+                    }
+                    continue;
+                }
                 match decode(&doc, &ns) {
                     Ok(o) => targets.push((
                         o.kind(),
@@ -1306,6 +1370,44 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             if p.positional.is_empty() {
                 out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
                 return out;
+            }
+            {
+                let first = &p.positional[0];
+                let t = first.split_once('/').map_or(first.as_str(), |x| x.0);
+                if Resource::parse(t).is_none() {
+                    if let Some(ck) = crate::custom::by_resource(t) {
+                        let mut names: Vec<String> = if first.contains('/') {
+                            p.positional
+                                .iter()
+                                .filter_map(|a| a.split_once('/').map(|x| x.1.to_string()))
+                                .collect()
+                        } else {
+                            p.positional[1..].to_vec()
+                        };
+                        if names.is_empty() && p.has("all") {
+                            names = self
+                                .cluster
+                                .custom_objects(ck.kind)
+                                .filter(|o| o.meta.namespace == ns)
+                                .map(|o| o.meta.name.clone())
+                                .collect();
+                        }
+                        if names.is_empty() {
+                            out.fail("error: resource(s) were provided, but no name was specified");
+                            return out;
+                        }
+                        for n in names {
+                            match self
+                                .cluster
+                                .delete_custom(ck.kind, ck.plural_ref(), &ns, &n)
+                            {
+                                Ok(()) => out.line(&format!("{} \"{n}\" deleted", ck.reference())),
+                                Err(e) => out.fail(&e.to_string()),
+                            }
+                        }
+                        return out;
+                    }
+                }
             }
             let mut specs: Vec<(Resource, Vec<String>)> = vec![];
             if p.positional.iter().all(|a| a.contains('/')) {
@@ -2031,6 +2133,107 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 self.api_round_trip(&mut out);
             }
             Err(e) => out.fail(&e.to_string()),
+        }
+        out
+    }
+
+    /// `kubectl get` for Istio's custom resources.
+    fn get_custom(
+        &mut self,
+        ck: &'static crate::custom::CustomKind,
+        names: &[String],
+        p: &Parsed,
+        ns: &str,
+        selector: &Selector,
+        output: &str,
+    ) -> Output {
+        let mut out = Output::default();
+        if p.has("watch") || p.has("watch-only") {
+            out.fail(&format!(
+                "error: watching {} is not supported by this simulated cluster",
+                ck.plural
+            ));
+            return out;
+        }
+        let all_ns = p.has("all-namespaces");
+        let now = self.now();
+        let mut objs: Vec<&CustomObject> = self
+            .cluster
+            .custom_objects(ck.kind)
+            .filter(|o| all_ns || o.meta.namespace == ns)
+            .filter(|o| selector.matches(&o.meta.labels))
+            .collect();
+        let mut errors = Vec::new();
+        if !names.is_empty() {
+            let mut picked = Vec::new();
+            for n in names {
+                match objs.iter().position(|o| &o.meta.name == n) {
+                    Some(i) => picked.push(objs.remove(i)),
+                    None => errors.push(format!(
+                        "Error from server (NotFound): {} \"{n}\" not found",
+                        ck.plural_ref()
+                    )),
+                }
+            }
+            objs = picked;
+        }
+        if !objs.is_empty() {
+            match output {
+                "yaml" | "json" => {
+                    let doc = if objs.len() == 1 && names.len() == 1 {
+                        crate::custom::encode(objs[0])
+                    } else {
+                        let mut m = Mapping::new();
+                        m.insert("apiVersion".into(), "v1".into());
+                        m.insert(
+                            "items".into(),
+                            Value::Seq(objs.iter().map(|o| crate::custom::encode(o)).collect()),
+                        );
+                        m.insert("kind".into(), "List".into());
+                        let mut md = Mapping::new();
+                        md.insert("resourceVersion".into(), "".into());
+                        m.insert("metadata".into(), Value::Map(md));
+                        Value::Map(m)
+                    };
+                    if output == "yaml" {
+                        out.push(&meshsim_yaml::to_string(&doc));
+                    } else {
+                        out.push(&meshsim_yaml::to_json_pretty(&doc));
+                        if !out.text.ends_with('\n') {
+                            out.push("\n");
+                        }
+                    }
+                }
+                "name" => {
+                    for o in &objs {
+                        out.line(&format!("{}/{}", ck.reference(), o.meta.name));
+                    }
+                }
+                _ => {
+                    let mut rows = vec![ck.headers()];
+                    if all_ns {
+                        rows[0].insert(0, "NAMESPACE".into());
+                    }
+                    for o in &objs {
+                        let mut r = ck.row(o, now);
+                        if all_ns {
+                            r.insert(0, o.meta.namespace.clone());
+                        }
+                        rows.push(r);
+                    }
+                    out.push(&TableWriter::default().render(&rows));
+                }
+            }
+        }
+        for e in &errors {
+            out.fail(e);
+        }
+        if objs.is_empty() && errors.is_empty() {
+            if all_ns {
+                out.line("No resources found");
+            } else {
+                out.line(&format!("No resources found in {ns} namespace."));
+            }
         }
         out
     }

@@ -21,6 +21,7 @@ pub mod args;
 pub mod cli;
 pub mod commands;
 pub mod convert;
+pub mod custom;
 pub mod describe;
 pub mod injector;
 pub mod jsonpath;

@@ -1,5 +1,5 @@
-//! The learner's home directory: the project's own `kubernetes/` and
-//! `kubernetes-v2/` manifests (embedded at build time) plus any file the
+//! The learner's home directory: the project's own `kubernetes/`,
+//! `kubernetes-v2/` and `istio/` manifests (embedded at build time) plus any file the
 //! learner creates by pasting YAML.
 
 use std::collections::BTreeMap;
@@ -45,6 +45,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "kubernetes/redis-service.yaml",
         include_str!("../vfs/kubernetes/redis-service.yaml"),
+    ),
+    (
+        "istio/guestbook-gateway.yaml",
+        include_str!("../vfs/istio/guestbook-gateway.yaml"),
+    ),
+    (
+        "istio/guestbook-ui-dest.yaml",
+        include_str!("../vfs/istio/guestbook-ui-dest.yaml"),
+    ),
+    (
+        "istio/guestbook-ui-v1-vs.yaml",
+        include_str!("../vfs/istio/guestbook-ui-v1-vs.yaml"),
+    ),
+    (
+        "istio/guestbook-ui-vs.yaml",
+        include_str!("../vfs/istio/guestbook-ui-vs.yaml"),
     ),
     (
         "kubernetes-v2/guestbook-ui-deployment-v2.yaml",
@@ -143,7 +159,8 @@ impl Vfs {
         if entries.is_empty() && !p.is_empty() {
             return Err(VfsError::NotFound(path.to_string()));
         }
-        entries.sort();
+        // `ls` order: by name, a directory's slash not counted.
+        entries.sort_by(|a, b| a.trim_end_matches('/').cmp(b.trim_end_matches('/')));
         Ok(Entry::Dir(entries))
     }
 
