@@ -1938,6 +1938,27 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                     .unwrap_or(if self.batch { 600 * SEC } else { 60 * SEC });
                 let end = self.now() + timeout;
                 let mut last = String::new();
+                if !self.batch && p.get("watch") != Some("false") {
+                    // On the page the rollout is followed as time advances, like a watch.
+                    let Some(d) = self.cluster.deployment(&ns, &name) else {
+                        out.fail(&format!(
+                            "Error from server (NotFound): deployments.apps \"{name}\" not found"
+                        ));
+                        return out;
+                    };
+                    let (msg, done) = rollout_message(d);
+                    out.line(&msg);
+                    if !done {
+                        self.cluster.take_changes();
+                        self.watch = Some(Watch::Rollout(crate::shell::RolloutFollow {
+                            namespace: ns.clone(),
+                            name: name.clone(),
+                            last: msg,
+                            deadline: Some(end),
+                        }));
+                    }
+                    return out;
+                }
                 loop {
                     let Some(d) = self.cluster.deployment(&ns, &name) else {
                         out.fail(&format!(

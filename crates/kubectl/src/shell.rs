@@ -122,6 +122,17 @@ pub enum Watch {
     Get(Box<GetWatch>),
     Repeat(RepeatWatch),
     Logs(LogFollow),
+    Rollout(RolloutFollow),
+}
+
+/// A running `kubectl rollout status` on the page.
+#[derive(Clone, Debug)]
+pub struct RolloutFollow {
+    pub namespace: String,
+    pub name: String,
+    /// The last message printed.
+    pub last: String,
+    pub deadline: Option<Nanos>,
 }
 
 /// A running `kubectl logs -f`.
@@ -292,6 +303,7 @@ impl Shell {
                 Some(Watch::Get(g)) => g.deadline,
                 Some(Watch::Repeat(r)) => r.deadline,
                 Some(Watch::Logs(l)) => l.deadline,
+                Some(Watch::Rollout(r)) => r.deadline,
                 None => None,
             };
             let repeat_at = match &self.watch {
@@ -315,6 +327,9 @@ impl Shell {
             {
                 self.cluster.advance_to(t);
                 self.flush_watch(out);
+                if let Some(Watch::Rollout(_)) = self.watch {
+                    out.fail("error: timed out waiting for the condition");
+                }
                 self.watch = None;
                 continue;
             }
@@ -335,6 +350,19 @@ impl Shell {
         let changes = self.cluster.take_changes();
         match &mut self.watch {
             Some(Watch::Get(_)) => self.watch_rows(changes, out),
+            Some(Watch::Rollout(f)) => match self.cluster.deployment(&f.namespace, &f.name) {
+                Some(d) => {
+                    let (msg, done) = crate::kubectl::rollout_message(d);
+                    if msg != f.last {
+                        out.line(&msg);
+                        f.last = msg;
+                    }
+                    if done {
+                        self.watch = None;
+                    }
+                }
+                None => self.watch = None,
+            },
             Some(Watch::Logs(f)) => {
                 match self.cluster.logs(&f.namespace, &f.pod, &f.container, false) {
                     Ok(text) => {

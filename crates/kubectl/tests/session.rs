@@ -400,3 +400,18 @@ fn command_layer_sources_never_touch_the_outside_world() {
     }
     assert!(checked >= 10);
 }
+
+#[test]
+fn rollout_status_on_the_page_follows_the_rollout() {
+    let mut sh = Shell::new(6);
+    sh.run("kubectl apply -f kubernetes/helloworld-deployment.yaml");
+    let first = sh.run("kubectl rollout status deployment/helloworld-service-v1");
+    assert_eq!(first.text, "Waiting for deployment \"helloworld-service-v1\" rollout to finish: 0 of 1 updated replicas are available...\n");
+    assert!(sh.watching());
+    let mut rest = String::new();
+    for _ in 0..60 {
+        rest.push_str(&sh.advance(SEC).text);
+    }
+    assert!(rest.ends_with("deployment \"helloworld-service-v1\" successfully rolled out\n"), "{rest}");
+    assert!(!sh.watching());
+}
