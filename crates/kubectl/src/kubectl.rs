@@ -1511,6 +1511,18 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             }
         }
         // kubectl waits for the objects to be gone (--wait=true).
+        if p.get("wait") != Some("false") && !pods_to_wait.is_empty() && !self.batch {
+            // On the page the prompt comes back when the pods are gone, as time advances.
+            for e in errors {
+                out.fail(&e);
+            }
+            self.cluster.take_changes();
+            self.watch = Some(Watch::Wait(crate::shell::WaitGone {
+                pods: pods_to_wait,
+                deadline: Some(self.now() + 60 * SEC),
+            }));
+            return out;
+        }
         if p.get("wait") != Some("false") && !pods_to_wait.is_empty() {
             let end = self.now() + 60 * SEC;
             while pods_to_wait

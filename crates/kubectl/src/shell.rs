@@ -123,6 +123,14 @@ pub enum Watch {
     Repeat(RepeatWatch),
     Logs(LogFollow),
     Rollout(RolloutFollow),
+    Wait(WaitGone),
+}
+
+/// `kubectl delete` on the page waiting for its pods to be gone.
+#[derive(Clone, Debug)]
+pub struct WaitGone {
+    pub pods: Vec<(String, String)>,
+    pub deadline: Option<Nanos>,
 }
 
 /// A running `kubectl rollout status` on the page.
@@ -304,6 +312,7 @@ impl Shell {
                 Some(Watch::Repeat(r)) => r.deadline,
                 Some(Watch::Logs(l)) => l.deadline,
                 Some(Watch::Rollout(r)) => r.deadline,
+                Some(Watch::Wait(w)) => w.deadline,
                 None => None,
             };
             let repeat_at = match &self.watch {
@@ -350,6 +359,14 @@ impl Shell {
         let changes = self.cluster.take_changes();
         match &mut self.watch {
             Some(Watch::Get(_)) => self.watch_rows(changes, out),
+            Some(Watch::Wait(w)) => {
+                if w.pods
+                    .iter()
+                    .all(|(ns, n)| self.cluster.pod(ns, n).is_none())
+                {
+                    self.watch = None;
+                }
+            }
             Some(Watch::Rollout(f)) => match self.cluster.deployment(&f.namespace, &f.name) {
                 Some(d) => {
                     let (msg, done) = crate::kubectl::rollout_message(d);

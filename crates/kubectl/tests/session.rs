@@ -412,6 +412,24 @@ fn rollout_status_on_the_page_follows_the_rollout() {
     for _ in 0..60 {
         rest.push_str(&sh.advance(SEC).text);
     }
-    assert!(rest.ends_with("deployment \"helloworld-service-v1\" successfully rolled out\n"), "{rest}");
+    assert!(
+        rest.ends_with("deployment \"helloworld-service-v1\" successfully rolled out\n"),
+        "{rest}"
+    );
     assert!(!sh.watching());
+}
+
+#[test]
+fn delete_on_the_page_returns_the_prompt_when_the_pod_is_gone() {
+    let mut sh = Shell::new(7);
+    sh.run("kubectl apply -f kubernetes/redis-deployment.yaml");
+    sh.advance(20 * SEC);
+    let name = sh.pods().into_iter().find(|p| p.name.starts_with("redis-")).unwrap().name;
+    let out = sh.run(&format!("kubectl delete pod {name}"));
+    assert_eq!(out.text, format!("pod \"{name}\" deleted\n"));
+    assert!(sh.watching(), "kubectl delete waits for the pod");
+    assert!(sh.pods().iter().any(|p| p.name == name && p.status == "Terminating"));
+    sh.advance(10 * SEC);
+    assert!(!sh.watching());
+    assert!(sh.pods().iter().all(|p| p.name != name));
 }
