@@ -40,7 +40,8 @@ fn find_in_pod<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
     find_container(seq(spec, "containers"), name).or_else(|| find_container(seq(spec, "initContainers"), name))
 }
 
-fn find_in_pod_mut<'a>(pod: &'a mut Value, name: &str) -> Option<&'a mut Value> {
+/// The container `name` (`containers` first, then `initContainers`), mutably.
+pub(crate) fn find_in_pod_mut<'a>(pod: &'a mut Value, name: &str) -> Option<&'a mut Value> {
     let spec = pod.get_mut("spec")?;
     let field = if seq(spec, "containers").iter().any(|c| name_of(c) == name) { "containers" } else { "initContainers" };
     spec.get_mut(field)?.as_seq_mut()?.iter_mut().find(|c| name_of(c) == name)
@@ -153,12 +154,6 @@ fn modify(list: &mut Vec<Value>, name: &str, place: Place) {
     }
 }
 
-fn sidecar_mut(pod: &mut Value) -> Option<&mut Value> {
-    let spec = spec_mut(pod);
-    let in_containers = seq(spec, "containers").iter().any(|c| name_of(c) == "istio-proxy");
-    let field = if in_containers { "containers" } else { "initContainers" };
-    spec.get_mut(field)?.as_seq_mut()?.iter_mut().find(|c| name_of(c) == "istio-proxy")
-}
 
 /// Runs the pipeline; returns the injected pod (`metadata` and `spec`, not yet normalised).
 pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> Result<Value, String> {
@@ -385,7 +380,7 @@ fn post_process(
 
     // Cluster/network overrides move to the end of the proxy env, sorted.
     if !proxy_envs.is_empty() {
-        if let Some(sidecar) = sidecar_mut(pod) {
+        if let Some(sidecar) = find_in_pod_mut(pod, "istio-proxy") {
             let e = seq_mut(sidecar, "env");
             e.retain(|v| !proxy_envs.iter().any(|(k, _)| k == name_of(v)));
             for (k, v) in proxy_envs {
@@ -454,7 +449,7 @@ fn prometheus_merge(pod: &mut Value, cfg: &Config, status_port: &str) -> Result<
             ("path", (!path.is_empty()).then(|| Value::String(path.clone()))),
             ("port", (!port.is_empty()).then(|| Value::String(port.clone()))),
         ]);
-        if let Some(sidecar) = sidecar_mut(pod) {
+        if let Some(sidecar) = find_in_pod_mut(pod, "istio-proxy") {
             seq_mut(sidecar, "env").push(crate::tree::map([
                 ("name", crate::tree::ss("ISTIO_PROMETHEUS_ANNOTATIONS")),
                 ("value", Some(Value::String(meshsim_yaml::to_json(&cfgv)))),

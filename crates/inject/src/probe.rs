@@ -154,12 +154,7 @@ pub fn rewrite(pod: &mut Value, cfg: &Config, mesh_status_port: &str, original: 
         return;
     }
     let previously_injected = original.get_path(&["metadata", "annotations", "sidecar.istio.io/status"]).is_some();
-    let sidecar = {
-        let in_containers = seq(spec, "containers").iter().any(|c| name_of(c) == "istio-proxy");
-        let field = if in_containers { "containers" } else { "initContainers" };
-        spec.get_mut(field).and_then(Value::as_seq_mut).and_then(|l| l.iter_mut().find(|c| name_of(c) == "istio-proxy"))
-    };
-    let Some(sidecar) = sidecar else { return };
+    let Some(sidecar) = crate::pod::find_in_pod_mut(pod, "istio-proxy") else { return };
     let env = seq_mut(sidecar, "env");
     let mut map: std::collections::BTreeMap<String, Value> = probers.into_iter().collect();
     if previously_injected {
