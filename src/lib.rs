@@ -33,6 +33,10 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts the app on the page's `<body>`.
 pub fn start() {
+    // The wasm is instantiated: marks the split of first paint for `make perf`.
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark("wasm-started");
+    }
     panic_banner::install();
     yew::Renderer::<components::app::App>::new().render();
 }

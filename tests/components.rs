@@ -24,6 +24,14 @@ async fn mount() -> Element {
     document().body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<InjectPage>::with_root(root.clone()).render();
     settle().await;
+    // The first run waits for the first paint (a frame): wait for its output.
+    for _ in 0..100 {
+        if !output(&root).is_empty() {
+            break;
+        }
+        settle().await;
+    }
+    assert!(!output(&root).is_empty(), "the first output appears after the first frame");
     root
 }
 

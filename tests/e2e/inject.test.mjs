@@ -6,14 +6,15 @@ import { test, assert, assertSameText, eventually, cliInject, ROOT, RESULTS } fr
 const INPUT = "[data-testid=inject-input]";
 const OUTPUT = "[data-testid=inject-output]";
 
-/** Every sample file the picker must offer: www/samples/ and the project's guestbook (crates/kubectl/vfs/). */
+/** Every sample file the picker must offer: www/samples/ and the project's guestbook (crates/kubectl/vfs/kubernetes{,-v2}/). */
 function sampleFiles() {
   const walk = (dir) => readdirSync(join(ROOT, dir)).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(join(ROOT, path)).isDirectory()) return walk(path);
     return name.endsWith(".yaml") ? [path] : [];
   });
-  return [...walk("www/samples"), ...walk("crates/kubectl/vfs")].sort();
+  // The guestbook's workloads and services (vfs/istio/ holds Istio routing config, not for injection).
+  return [...walk("www/samples"), ...walk("crates/kubectl/vfs/kubernetes"), ...walk("crates/kubectl/vfs/kubernetes-v2")].sort();
 }
 
 /** Picks sample `id` in the picker and returns the text of its file. */
