@@ -49,6 +49,10 @@ test("the single-file build works from file:// and loads nothing else", async ({
   const others = seen.filter((url) => !url.startsWith(file.split("#")[0]) && !url.startsWith("data:"));
   assert(others.length === 0, `the single file loaded other resources: ${others.join(", ")}`);
   assert(page.errors.length === 0, `console errors: ${page.errors.join(" | ")}`);
+  const policy = await page.getAttribute("meta[http-equiv=Content-Security-Policy]", "content");
+  assert(policy.includes("default-src 'none'") && policy.includes("connect-src 'none'") && !policy.includes("unsafe-inline"), `strict policy: ${policy}`);
+  const blocked = await page.evaluate(() => fetch("http://example.invalid/x").then(() => "fetched", () => "blocked"));
+  assert(blocked === "blocked", "the single file cannot fetch another origin");
   await page.screenshot({ path: join(RESULTS, "single-file.png") });
 });
 
