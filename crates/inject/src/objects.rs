@@ -167,8 +167,10 @@ fn inject_required(meta: &Value) -> bool {
     let label = meta.get_path(&["labels", "sidecar.istio.io/inject"]);
     let annotation = meta.get_path(&["annotations", "sidecar.istio.io/inject"]);
     let selector = label.or(annotation).map(|v| crate::tree::sprint(Some(v))).unwrap_or_default();
-    // Only an explicit false disables; other values are reported as invalid and use the default.
-    !matches!(selector.to_lowercase().as_str(), "false")
+    // Only exactly `false` disables (Istio compares case-sensitively); any other value, `False`
+    // included, is reported as invalid and uses the default policy, which kube-inject forces to
+    // "inject".
+    selector != "false"
 }
 
 /// Istio's `GetDeployMetaFromPod`: the owning workload of a pod created by a controller.
