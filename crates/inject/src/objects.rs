@@ -105,14 +105,16 @@ fn inject_normalized(obj: &mut Value, kind: &str, cfg: &Config, native: bool, wa
 
     let tmpl_name = meta.get("name").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or(&name).to_string();
     let full_name = if namespace.is_empty() { tmpl_name } else { format!("{namespace}/{tmpl_name}") };
+    // istioctl prints the name with Go's `%q`.
+    let full_name = go_quote(&full_name);
     let kind_prefix = if kind.is_empty() { String::new() } else { format!("{kind} ") };
 
     if spec.get("hostNetwork") == Some(&Value::Bool(true)) {
-        warnings.push(format!("===> Skipping injection because {kind_prefix}\"{full_name}\" has host networking enabled\n"));
+        warnings.push(format!("===> Skipping injection because {kind_prefix}{full_name} has host networking enabled\n"));
         return Ok(());
     }
     if !inject_required(meta) {
-        warnings.push(format!("===> Skipping injection because {kind_prefix}\"{full_name}\" has sidecar injection disabled\n"));
+        warnings.push(format!("===> Skipping injection because {kind_prefix}{full_name} has sidecar injection disabled\n"));
         return Ok(());
     }
 
@@ -171,6 +173,49 @@ fn inject_required(meta: &Value) -> bool {
     // included, is reported as invalid and uses the default policy, which kube-inject forces to
     // "inject".
     selector != "false"
+}
+
+/// Go's `strconv.Quote` (the `%q` verb): double quotes, `"` and `\\` escaped, control and other
+/// non-printable characters escaped (`\\n`, `\\x01`, `\\u00a0`), printable Unicode kept as is.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if !go_printable(c) => {
+                if (c as u32) < 0x10000 {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                } else {
+                    out.push_str(&format!("\\U{:08x}", c as u32));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `strconv.IsPrint` for the characters that matter in a name: the space is printable, other
+/// spaces, controls and format characters are not.
+fn go_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    !matches!(c as u32, 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0x2066..=0x206f | 0xfeff | 0xfff9..=0xfffb | 0xd800..=0xdfff | 0xe000..=0xf8ff | 0xf0000..)
 }
 
 /// Istio's `GetDeployMetaFromPod`: the owning workload of a pod created by a controller.
