@@ -275,7 +275,12 @@ fn proxy_env_head(t: &Tpl, extra_after_service_account: &[Value]) -> Vec<Value> 
     e.push(env("PILOT_CERT_PROVIDER", t.cfg.v_str(&["global", "pilotCertProvider"])));
     let ca = t.cfg.v_str(&["global", "caAddress"]);
     let ca = if ca.is_empty() {
-        let rev = t.cfg.v_str(&["revision"]);
+        // The template reads `.Values.revision`; the injector ConfigMap of a revision carries it,
+        // so `--revision <rev>` gives `istiod-<rev>` unless the values name another revision.
+        let rev = match t.cfg.v_str(&["revision"]) {
+            "" => t.cfg.revision.as_str(),
+            r => r,
+        };
         let rev = if rev.is_empty() { String::new() } else { format!("-{rev}") };
         format!("istiod{rev}.{}.svc:15012", t.cfg.v_str(&["global", "istioNamespace"]))
     } else {
