@@ -338,3 +338,13 @@ test("every control is reachable with the keyboard alone", async ({ newPage, bas
     assert(reached.has(control), `Tab reaches ${control} (reached: ${[...reached].join(", ")})`);
   }
 });
+
+test("an annotation toggle on a manifest without workloads changes nothing and stays off", async ({ newPage, baseUrl }) => {
+  const page = await openInject(newPage, baseUrl);
+  const text = await pick(page, "guestbook/redis-service");
+  const toggle = "[data-testid=inject-annotation][data-key='sidecar.istio.io/proxyCPU']";
+  await page.click(toggle);
+  assert((await page.inputValue(INPUT)) === text, "a Service has no pod template to annotate");
+  assert(!(await page.isChecked(toggle)), "the box stays unchecked, as the text says");
+  await expectOutput(page, cliInject(text).stdout, "redis Service passes through");
+});
