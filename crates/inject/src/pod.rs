@@ -264,7 +264,7 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
                 have.extend(user_templates.into_iter().flat_map(|m| m.keys().cloned()));
                 have.sort();
                 have.dedup();
-                return Err(format!("requested template {other:?} not found; have {}", have.join(", ")));
+                return Err(format!("requested template {} not found; have {}", crate::objects::go_quote(other), have.join(", ")));
             }
         };
         merge_into(&mut template_pod, &rendered, "");
