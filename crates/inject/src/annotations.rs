@@ -2,13 +2,18 @@
 
 use meshsim_yaml::{Mapping, Value};
 
+/// Go's `strconv.Quote`, which the Go parse errors use.
+fn q(s: &str) -> String {
+    crate::objects::go_quote(s)
+}
+
 fn parse_uint(s: &str, bits: u32) -> Result<u64, String> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("strconv.ParseUint: parsing {s:?}: invalid syntax"));
+        return Err(format!("strconv.ParseUint: parsing {}: invalid syntax", q(s)));
     }
     match s.parse::<u64>() {
         Ok(v) if bits == 64 || v < (1u64 << bits) => Ok(v),
-        _ => Err(format!("strconv.ParseUint: parsing {s:?}: value out of range")),
+        _ => Err(format!("strconv.ParseUint: parsing {}: value out of range", q(s))),
     }
 }
 
@@ -38,16 +43,16 @@ fn parse_addr(a: &str) -> bool {
 
 fn parse_prefix(c: &str) -> Result<(), String> {
     let Some((addr, bits)) = c.split_once('/') else {
-        return Err(format!("netip.ParsePrefix({c:?}): no '/'"));
+        return Err(format!("netip.ParsePrefix({}): no '/'", q(c)));
     };
     if !parse_addr(addr) {
-        return Err(format!("netip.ParsePrefix({c:?}): ParseAddr({addr:?}): unable to parse IP"));
+        return Err(format!("netip.ParsePrefix({}): ParseAddr({}): unable to parse IP", q(c), q(addr)));
     }
     let max = if addr.contains(':') { 128 } else { 32 };
     match bits.parse::<u32>() {
         Ok(b) if b <= max && !bits.starts_with('+') => Ok(()),
-        Ok(_) => Err(format!("netip.ParsePrefix({c:?}): prefix length out of range")),
-        Err(_) => Err(format!("netip.ParsePrefix({c:?}): bad bits after slash: {bits:?}")),
+        Ok(_) => Err(format!("netip.ParsePrefix({}): prefix length out of range", q(c))),
+        Err(_) => Err(format!("netip.ParsePrefix({}): bad bits after slash: {}", q(c), q(bits))),
     }
 }
 
@@ -70,7 +75,7 @@ fn validate_cidrs(list: &str, what: &str, allow_star: bool) -> Result<(), String
 fn validate_bool(v: &str) -> Result<(), String> {
     match v {
         "1" | "t" | "T" | "TRUE" | "true" | "True" | "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(()),
-        _ => Err(format!("strconv.ParseBool: parsing {v:?}: invalid syntax")),
+        _ => Err(format!("strconv.ParseBool: parsing {}: invalid syntax", q(v))),
     }
 }
 

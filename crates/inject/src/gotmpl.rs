@@ -390,7 +390,7 @@ impl Env<'_> {
                 let v = a.first().cloned().unwrap_or(Value::Null);
                 if truthy(&v) { v } else { a.get(1).cloned().unwrap_or(Value::Null) }
             }
-            "quote" => Value::String(format!("{:?}", s(a.len().saturating_sub(1)))),
+            "quote" => Value::String(crate::objects::go_quote(&s(a.len().saturating_sub(1)))),
             "squote" => Value::String(format!("'{}'", s(a.len().saturating_sub(1)))),
             "index" => a.iter().skip(1).fold(a.first().cloned().unwrap_or(Value::Null), |v, k| match (&v, k) {
                 (Value::Seq(items), Value::Int(i)) => items.get(*i as usize).cloned().unwrap_or(Value::Null),
