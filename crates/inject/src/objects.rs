@@ -139,7 +139,9 @@ fn inject_list(value: &Value, cfg: &Config, native: bool, warnings: &mut Vec<Str
     if let Some(Value::Seq(items)) = list.get_mut("items") {
         for item in items.iter_mut() {
             let k = item.get("kind").and_then(Value::as_str).unwrap_or("");
-            if RECOGNISED.contains(&k) && k != "List" {
+            // Items go through the same decoding as documents, so a List inside a List is
+            // processed too (depth is bounded by the YAML reader's nesting limit).
+            if RECOGNISED.contains(&k) {
                 *item = inject_object(item, cfg, native, warnings)?;
             }
         }
