@@ -107,7 +107,9 @@ fn inject_normalized(obj: &mut Value, kind: &str, cfg: &Config, native: bool, wa
     let full_name = if namespace.is_empty() { tmpl_name } else { format!("{namespace}/{tmpl_name}") };
     // istioctl prints the name with Go's `%q`.
     let full_name = go_quote(&full_name);
-    let kind_prefix = if kind.is_empty() { String::new() } else { format!("{kind} ") };
+    // The kind printed is the workload's (TypeMeta from GetDeployMetaFromPod for a Pod), which is
+    // how it can be empty: a controller ownerReference without a kind.
+    let kind_prefix = if w_kind.is_empty() { String::new() } else { format!("{w_kind} ") };
 
     if spec.get("hostNetwork") == Some(&Value::Bool(true)) {
         warnings.push(format!("===> Skipping injection because {kind_prefix}{full_name} has host networking enabled\n"));
