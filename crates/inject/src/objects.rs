@@ -103,7 +103,8 @@ fn inject_normalized(obj: &mut Value, kind: &str, cfg: &Config, native: bool, wa
     let meta = obj.get_path(&meta_path).unwrap_or(&empty);
     let spec = obj.get_path(&spec_path).unwrap_or(&empty);
 
-    let tmpl_name = meta.get("name").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or(&name).to_string();
+    // The template's own name, else the workload's (for a Pod with only generateName, the owner).
+    let tmpl_name = meta.get("name").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or(&w_name).to_string();
     let full_name = if namespace.is_empty() { tmpl_name } else { format!("{namespace}/{tmpl_name}") };
     // istioctl prints the name with Go's `%q`.
     let full_name = go_quote(&full_name);
