@@ -163,7 +163,9 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
 
     let user_templates = cfg.v(&["sidecarInjectorWebhook", "templates"]).and_then(Value::as_map);
     let selected: Vec<String> = match annotations.get("inject.istio.io/templates").and_then(Value::as_str) {
-        Some(list) => list.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+        // Split and trimmed, nothing dropped: an empty entry ("sidecar," or "") is a template
+        // named "" that does not exist, an error like any unknown name.
+        Some(list) => list.split(',').map(|t| t.trim().to_string()).collect(),
         None => {
             let defaults: Vec<String> = cfg
                 .v(&["sidecarInjectorWebhook", "defaultTemplates"])
