@@ -18,19 +18,21 @@ const SPEEDS: [u64; 7] = [1, 2, 5, 10, 20, 50, 100];
 /// Terminal text kept (older text scrolls away, as in a real terminal).
 const MAX_TERMINAL_BYTES: usize = 200_000;
 
-/// Reads `seed`, `speed` and `paused` from the page URL's query (`?seed=7&speed=10&paused=1`).
-fn url_params() -> (u64, u64, bool) {
+/// Reads `seed`, `speed`, `paused` and `nodes` from the page URL's query
+/// (`?seed=7&speed=10&paused=1&nodes=12`; the workshop's cluster has three worker nodes).
+fn url_params() -> (u64, u64, bool, usize) {
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    let (mut seed, mut speed, mut paused) = (1, 1, false);
+    let (mut seed, mut speed, mut paused, mut nodes) = (1, 1, false, 3);
     for pair in search.trim_start_matches('?').split('&') {
         match pair.split_once('=') {
             Some(("seed", v)) => seed = v.parse().unwrap_or(seed),
             Some(("speed", v)) => speed = v.parse::<u64>().unwrap_or(speed).clamp(1, 100),
             Some(("paused", v)) => paused = v == "1" || v == "true",
+            Some(("nodes", v)) => nodes = v.parse::<usize>().unwrap_or(nodes).clamp(1, 50),
             _ => {}
         }
     }
-    (seed, speed, paused)
+    (seed, speed, paused, nodes)
 }
 
 struct Term {
@@ -79,11 +81,11 @@ const WARM_UP: [&str; 6] = [
 /// The `#/cluster` view.
 #[function_component]
 pub fn ClusterPage() -> Html {
-    let (seed, start_speed, start_paused) = use_memo((), |_| url_params()).as_ref().to_owned();
-    let shell = use_mut_ref(|| Shell::new(seed));
+    let (seed, start_speed, start_paused, nodes) = use_memo((), |_| url_params()).as_ref().to_owned();
+    let shell = use_mut_ref(|| Shell::with_config(seed, meshsim_cluster::Config { nodes, ..Default::default() }, false));
     let term = use_mut_ref(|| Term {
         text: format!(
-            "meshsim cluster (seed {seed}): three nodes, Istio 1.30.3 installed, namespace default.\nTry: kubectl label namespace default istio-injection=enabled; kubectl apply -f kubernetes/; kubectl get pods -w\n"
+            "meshsim cluster (seed {seed}): {nodes} worker nodes, Istio 1.30.3 installed, namespace default.\nTry: kubectl label namespace default istio-injection=enabled; kubectl apply -f kubernetes/; kubectl get pods -w\n"
         ),
         history: Vec::new(),
         cursor: 0,
