@@ -1924,14 +1924,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         };
         let ns = self.namespace_of(&p);
         let sub = p.positional.first().cloned().unwrap_or_default();
-        let target = match p.positional.get(1).map(|s| s.split_once('/')) {
-            Some(Some((t, n))) => Some((t.to_string(), n.to_string())),
-            Some(None) => p
-                .positional
-                .get(2)
-                .map(|n| (p.positional[1].clone(), n.clone())),
-            None => None,
-        };
+        let target = resource_and_name(&p.positional, 1);
         let Some((t, name)) = target else {
             out.fail("error: required resource not specified");
             return out;
@@ -2364,14 +2357,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             }
         };
         let ns = self.namespace_of(&p);
-        let target = match p.positional.first().map(|s| s.split_once('/')) {
-            Some(Some((t, n))) => Some((t.to_string(), n.to_string())),
-            Some(None) => p
-                .positional
-                .get(1)
-                .map(|n| (p.positional[0].clone(), n.clone())),
-            None => None,
-        };
+        let target = resource_and_name(&p.positional, 0);
         let Some((t, name)) = target else {
             out.fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
             return out;
@@ -2569,4 +2555,12 @@ fn deleted_any(changes: &[Change], key: &Key, kind: Kind) -> bool {
         .rev()
         .find(|c| &c.key == key && c.kind == kind)
         .is_some_and(|c| c.deleted.is_some())
+}
+
+/// `TYPE/NAME` or `TYPE NAME` starting at `positional[at]`.
+fn resource_and_name(positional: &[String], at: usize) -> Option<(String, String)> {
+    match positional.get(at)?.split_once('/') {
+        Some((t, n)) => Some((t.to_string(), n.to_string())),
+        None => positional.get(at + 1).map(|n| (positional[at].clone(), n.clone())),
+    }
 }
