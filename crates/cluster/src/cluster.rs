@@ -726,45 +726,16 @@ impl Cluster {
                         "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
                     )));
                 }
-                let deps: Vec<Key> = self
-                    .deployments
-                    .keys()
-                    .filter(|k| k.0 == name)
-                    .cloned()
-                    .collect();
-                for k in deps {
-                    let _ = self.delete(Kind::Deployment, &k.0, &k.1);
-                }
-                let rss: Vec<Key> = self
-                    .replicasets
-                    .keys()
-                    .filter(|k| k.0 == name)
-                    .cloned()
-                    .collect();
-                for k in rss {
-                    let _ = self.delete(Kind::ReplicaSet, &k.0, &k.1);
-                }
-                let pods: Vec<Key> = self.pods.keys().filter(|k| k.0 == name).cloned().collect();
-                for k in pods {
-                    let _ = self.delete(Kind::Pod, &k.0, &k.1);
-                }
-                let svcs: Vec<Key> = self
-                    .services
-                    .keys()
-                    .filter(|k| k.0 == name)
-                    .cloned()
-                    .collect();
-                for k in svcs {
-                    let _ = self.delete(Kind::Service, &k.0, &k.1);
-                }
-                let cms: Vec<Key> = self
-                    .configmaps
-                    .keys()
-                    .filter(|k| k.0 == name)
-                    .cloned()
-                    .collect();
-                for k in cms {
-                    let _ = self.delete(Kind::ConfigMap, &k.0, &k.1);
+                // Everything in the namespace goes, controllers first so nothing is recreated.
+                let mut doomed: Vec<(Kind, Key)> = Vec::new();
+                let in_ns = |k: &&Key| k.0 == name;
+                doomed.extend(self.deployments.keys().filter(in_ns).map(|k| (Kind::Deployment, k.clone())));
+                doomed.extend(self.replicasets.keys().filter(in_ns).map(|k| (Kind::ReplicaSet, k.clone())));
+                doomed.extend(self.pods.keys().filter(in_ns).map(|k| (Kind::Pod, k.clone())));
+                doomed.extend(self.services.keys().filter(in_ns).map(|k| (Kind::Service, k.clone())));
+                doomed.extend(self.configmaps.keys().filter(in_ns).map(|k| (Kind::ConfigMap, k.clone())));
+                for (kind, k) in doomed {
+                    let _ = self.delete(kind, &k.0, &k.1);
                 }
                 self.events.retain(|k, _| k.0 != name);
                 self.event_index.retain(|_, k| k.0 != name);

@@ -293,27 +293,16 @@ pub fn deployment_row(d: &Deployment, now: Nanos, wide: bool) -> Vec<String> {
         age(now, d.meta.creation),
     ];
     if wide {
-        row.push(
-            d.template
-                .spec
-                .containers
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        row.push(
-            d.template
-                .spec
-                .containers
-                .iter()
-                .map(|c| c.image.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        row.extend(wide_template_columns(&d.template));
         row.push(selector_text(&d.selector));
     }
     row
+}
+
+/// The CONTAINERS and IMAGES columns of `-o wide` for a pod template.
+fn wide_template_columns(t: &meshsim_cluster::PodTemplate) -> [String; 2] {
+    let join = |f: fn(&meshsim_cluster::Container) -> &str| t.spec.containers.iter().map(f).collect::<Vec<_>>().join(",");
+    [join(|c| c.name.as_str()), join(|c| c.image.as_str())]
 }
 
 /// A replica set's table row.
@@ -326,24 +315,7 @@ pub fn replicaset_row(r: &ReplicaSet, now: Nanos, wide: bool) -> Vec<String> {
         age(now, r.meta.creation),
     ];
     if wide {
-        row.push(
-            r.template
-                .spec
-                .containers
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        row.push(
-            r.template
-                .spec
-                .containers
-                .iter()
-                .map(|c| c.image.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-        );
+        row.extend(wide_template_columns(&r.template));
         row.push(selector_text(&r.selector));
     }
     row
