@@ -7,7 +7,10 @@
 //! `paused=1` starts with the clock stopped (for lessons and tests that move time with `sleep`).
 
 
+use std::rc::Rc;
+
 use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
 use meshsim_kubectl::{PodView, Shell};
 use yew::prelude::*;
 
@@ -146,7 +149,7 @@ pub fn ClusterPage() -> Html {
 
     let run_line = {
         let (shell, term, input, redraw) = (shell.clone(), term.clone(), input.clone(), redraw.clone());
-        move |line: String| {
+        Rc::new(move |line: String| {
             let mut sh = shell.borrow_mut();
             let prompt = if sh.in_heredoc() { "> " } else { "$ " };
             let performance = web_sys::window().and_then(|w| w.performance());
@@ -162,11 +165,12 @@ pub fn ClusterPage() -> Html {
             t.cursor = t.history.len();
             input.set(String::new());
             redraw.force_update();
-        }
+        })
     };
 
     let onkeydown = {
         let (shell, term, input, redraw) = (shell.clone(), term.clone(), input.clone(), redraw.clone());
+        let run_line = run_line.clone();
         Callback::from(move |e: KeyboardEvent| {
             let current: String = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
             match (e.key().as_str(), e.ctrl_key()) {
@@ -218,6 +222,28 @@ pub fn ClusterPage() -> Html {
                 }
                 _ => {}
             }
+        })
+    };
+    // A pasted block of several lines runs line by line, as in a terminal: a here-document
+    // (`cat <<EOF > app.yaml`, the YAML, `EOF`) pasted at once creates the file.
+    let onpaste = {
+        let run_line = run_line.clone();
+        let input = input.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else { return };
+            if !text.contains('\n') {
+                return;
+            }
+            e.prevent_default();
+            let typed: String = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            let text = format!("{typed}{}", text.replace("\r\n", "\n"));
+            let mut lines: Vec<&str> = text.split('\n').collect();
+            let rest = lines.pop().unwrap_or_default().to_string();
+            for line in lines {
+                run_line(line.to_string());
+            }
+            input.set(rest);
         })
     };
     let oninput = {
@@ -282,7 +308,7 @@ pub fn ClusterPage() -> Html {
                         data-run-ms={format!("{:.2}", term.borrow().last_run_ms)} data-sim-steps={steps.to_string()}>{term.borrow().text.clone()}</pre>
                     <div class="terminal-line">
                         <span class="prompt" aria-hidden="true">{prompt}</span>
-                        <input ref={input_ref} type="text" value={(*input).clone()} {oninput} {onkeydown}
+                        <input ref={input_ref} type="text" value={(*input).clone()} {oninput} {onkeydown} {onpaste}
                             data-testid="terminal-input" aria-label="Command" autocomplete="off" spellcheck="false" autofocus=true />
                     </div>
                 </div>

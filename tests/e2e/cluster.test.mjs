@@ -66,6 +66,32 @@ test("cluster: a watch prints as virtual time passes and Ctrl-C ends it", async 
   assert(page.errors.length === 0, `page errors: ${page.errors.join("; ")}`);
 });
 
+test("cluster: pasting a here-document with YAML creates the file, line by line", async ({ newPage, baseUrl }) => {
+  const page = await newPage();
+  await page.goto(baseUrl + "cluster/?seed=5&paused=1#/cluster");
+  await page.getByTestId("terminal-input").waitFor();
+  const block = [
+    "cat <<EOF > web.yaml",
+    "apiVersion: apps/v1", "kind: Deployment", "metadata:", "  name: web", "spec:",
+    "  selector:", "    matchLabels: {app: web}", "  template:", "    metadata:", "      labels: {app: web}",
+    "    spec:", "      containers:", "      - name: web", "        image: nginx:1.27",
+    "EOF",
+    "kubectl apply -f web.yaml",
+    "ls",
+  ].join("\n") + "\n";
+  await page.evaluate((text) => {
+    const input = document.querySelector("[data-testid=terminal-input]");
+    const data = new DataTransfer();
+    data.setData("text", text);
+    input.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  }, block);
+  await page.waitForFunction(() => document.querySelector("[data-testid=terminal-output]").textContent.includes("deployment.apps/web created"), null, { timeout: 5000 });
+  const text = await page.getByTestId("terminal-output").textContent();
+  assert(text.includes("> apiVersion: apps/v1"), "the here-document's lines show the > prompt");
+  assert(/\bweb\.yaml\b/.test(text.slice(text.lastIndexOf("$ ls"))), "ls lists the new file");
+  assert((await page.getByTestId("terminal-input").inputValue()) === "", "nothing is left in the input");
+});
+
 test("cluster: history, Tab completion and the speed control", async ({ newPage, baseUrl }) => {
   const page = await newPage();
   await page.goto(baseUrl + "cluster/?seed=3&paused=1#/cluster");
