@@ -155,6 +155,7 @@ fn run_inject(m: &clap::ArgMatches, stdin: &mut dyn Read, env_native: bool) -> O
         tag: m.get_one::<String>("tag").cloned().unwrap_or_default(),
         native_sidecars: m.get_one::<bool>("native-sidecars").copied().unwrap_or(env_native),
         revision: m.get_one::<String>("revision").cloned().unwrap_or_default(),
+        renderer: Some(meshsim_inject::Renderer(&meshsim_gotmpl::GoTemplates)),
         ..Default::default()
     };
     for (flag, slot) in [

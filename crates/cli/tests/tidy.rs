@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-const PURE: &[&str] = &["yaml", "inject", "cluster", "kubectl"];
+const PURE: &[&str] = &["yaml", "inject", "gotmpl", "cluster", "kubectl"];
 const WEB_CRATES: &[&str] = &["web-sys", "js-sys", "wasm-bindgen", "yew", "gloo"];
 const CLOCKS: &[&str] = &["Instant::now", "SystemTime", "std::time::Instant", "chrono::", "Utc::now"];
 

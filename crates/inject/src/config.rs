@@ -103,6 +103,8 @@ pub struct Config {
     pub proxy_config_set: Mapping,
     /// `--revision`, with `default` treated as empty.
     pub revision: String,
+    /// The renderer for user-written templates, when the caller has one.
+    pub renderer: Option<crate::Renderer>,
 }
 
 /// Merges `overlay` into `base` the way Helm/IstioOperator overlays do (maps merge, the rest replaces).
@@ -138,6 +140,7 @@ impl Config {
                 mesh: meshsim_yaml::load(DEFAULT_MESH).expect("built-in mesh config parses"),
                 proxy_config_set: Mapping::new(),
                 revision: String::new(),
+                renderer: None,
             })
             .clone()
     }

@@ -13,12 +13,13 @@
 //! * The pod template is injected by [`pod`]: [`annotations`] validation, [`proxyconfig`],
 //!   the built-in [`templates`] merged with a strategic [`merge`], overrides, [`probe`] rewriting,
 //!   Prometheus merge and ordering, with values and mesh config from [`config`]; user-written
-//!   templates from an IstioOperator run through [`gotmpl`], a small Go `text/template`.
+//!   templates from an IstioOperator go to a [`TemplateRenderer`] the caller supplies (the CLI
+//!   passes `meshsim_gotmpl::GoTemplates`), with [`template_data`] as their data.
 //! * The object is printed with `meshsim_yaml` as go-yaml prints it, followed by `---`.
 
 pub mod annotations;
 pub mod config;
-pub mod gotmpl;
+pub mod template_data;
 pub mod merge;
 pub mod objects;
 pub mod pod;
@@ -34,6 +35,24 @@ pub use config::Config;
 
 /// The largest input accepted: 4 MiB, far above any real manifest, small enough to answer fast.
 pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
+
+/// Renders user-written Go templates (`values.sidecarInjectorWebhook.templates`). The engine has
+/// none built in, so that builds that never receive an IstioOperator file (the page, the simulated
+/// cluster) do not carry a template engine; the `meshsim` command supplies `meshsim_gotmpl`.
+pub trait TemplateRenderer: Sync {
+    /// Renders template `name` (Go `text/template` source) with `data` as `.`.
+    fn render(&self, name: &str, source: &str, data: &meshsim_yaml::Value) -> Result<String, String>;
+}
+
+/// A [`TemplateRenderer`] reference that prints as its presence only.
+#[derive(Clone, Copy)]
+pub struct Renderer(pub &'static dyn TemplateRenderer);
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Renderer")
+    }
+}
 
 /// Options of a run, with `istioctl kube-inject`'s meaning.
 #[derive(Clone, Debug)]
@@ -52,6 +71,8 @@ pub struct Options {
     pub mesh_config_file: Option<String>,
     /// Contents of `--valuesFile`.
     pub values_file: Option<String>,
+    /// The engine for user-written templates, if any (see [`TemplateRenderer`]).
+    pub renderer: Option<Renderer>,
 }
 
 impl Default for Options {
@@ -64,6 +85,7 @@ impl Default for Options {
             operator_file: None,
             mesh_config_file: None,
             values_file: None,
+            renderer: None,
         }
     }
 }
@@ -185,6 +207,7 @@ pub fn config_from(opts: &Options) -> Result<Config, InjectError> {
     global.insert("hub".into(), meshsim_yaml::Value::String(opts.hub.clone()));
     global.insert("tag".into(), meshsim_yaml::Value::String(opts.tag.clone()));
     cfg.revision = if opts.revision == "default" { String::new() } else { opts.revision.clone() };
+    cfg.renderer = opts.renderer;
     Ok(cfg)
 }
 

@@ -251,8 +251,13 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
         let user = user_templates.and_then(|m| m.get(name.as_str())).and_then(Value::as_str);
         let rendered = match (user, name.as_str()) {
             (Some(src), _) => {
-                let data = crate::gotmpl::data(&tpl, stripped.get("metadata").unwrap_or(&null));
-                let text = crate::gotmpl::render(name, src, &data)?;
+                let Some(renderer) = cfg.renderer else {
+                    return Err(format!(
+                        "template {name:?} is user-written (values.sidecarInjectorWebhook.templates) and this build has no Go template engine; use the meshsim command"
+                    ));
+                };
+                let data = crate::template_data::data(&tpl, stripped.get("metadata").unwrap_or(&null));
+                let text = renderer.0.render(name, src, &data)?;
                 meshsim_yaml::load(&text).map_err(|e| {
                     format!("failed parsing generated injected YAML (check Istio sidecar injector configuration): {}", e.message)
                 })?

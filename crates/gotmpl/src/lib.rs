@@ -1,6 +1,10 @@
 //! A small Go `text/template` for user-written injection templates
 //! (`values.sidecarInjectorWebhook.templates` in an IstioOperator).
 //!
+//! It lives in its own crate so that only the `meshsim` command links it: the engine calls it through
+//! `meshsim_inject::TemplateRenderer`, and the page and the simulated cluster, which never receive an
+//! IstioOperator file, leave it out of their WebAssembly.
+//!
 //! Supported: text with `{{ }}` actions and `{{-`/`-}}` trimming; `if`/`else if`/`else`, `range`
 //! (with `$i, $v :=` or `$v :=`), `with`, `end`; pipelines (`a | f b`); field access on the data
 //! (`.Spec.Containers`, `$c.Name`: Go field names map to JSON keys by lower-casing the first letter);
@@ -10,7 +14,29 @@
 //! `printf` with `%s`/`%d`/`%v`, `isset`, `annotation`, `valueOrDefault`, `toJson`, `fromJSON`,
 //! `toYaml`, `indent`, `nindent`). Anything else is an error naming the unsupported construct.
 
-use meshsim_yaml::{Mapping, Value};
+use meshsim_yaml::{gofmt, Value};
+
+/// Go's `fmt.Sprint` of a value.
+fn sprint(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Float(f) => gofmt::format_g(*f),
+        other => meshsim_yaml::to_json(other),
+    }
+}
+
+/// The renderer the engine calls for user-written templates.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GoTemplates;
+
+impl meshsim_inject::TemplateRenderer for GoTemplates {
+    fn render(&self, name: &str, source: &str, data: &Value) -> Result<String, String> {
+        render(name, source, data)
+    }
+}
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -334,7 +360,7 @@ fn truthy(v: &Value) -> bool {
 fn text_of(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
-        other => crate::tree::sprint(Some(other)),
+        other => sprint(other),
     }
 }
 
@@ -390,7 +416,7 @@ impl Env<'_> {
                 let v = a.first().cloned().unwrap_or(Value::Null);
                 if truthy(&v) { v } else { a.get(1).cloned().unwrap_or(Value::Null) }
             }
-            "quote" => Value::String(crate::objects::go_quote(&s(a.len().saturating_sub(1)))),
+            "quote" => Value::String(meshsim_inject::objects::go_quote(&s(a.len().saturating_sub(1)))),
             "squote" => Value::String(format!("'{}'", s(a.len().saturating_sub(1)))),
             "index" => a.iter().skip(1).fold(a.first().cloned().unwrap_or(Value::Null), |v, k| match (&v, k) {
                 (Value::Seq(items), Value::Int(i)) => items.get(*i as usize).cloned().unwrap_or(Value::Null),
@@ -540,30 +566,6 @@ pub fn render(name: &str, src: &str, data: &Value) -> Result<String, TmplError> 
     let mut out = String::new();
     env.render(&nodes, data, &mut out).map_err(|e| format!("template: {name}: {e}"))?;
     Ok(out)
-}
-
-/// The template data Istio passes (`SidecarTemplateData`), with Go field names at the top level.
-pub fn data(t: &crate::templates::Tpl, pod_meta: &Value) -> Value {
-    let mut m = Mapping::new();
-    let mut type_meta = Mapping::new();
-    type_meta.insert("APIVersion".into(), Value::String(t.api_version.into()));
-    type_meta.insert("Kind".into(), Value::String(t.kind.into()));
-    m.insert("TypeMeta".into(), Value::Map(type_meta));
-    let mut dm = Mapping::new();
-    dm.insert("Name".into(), Value::String(t.deploy_name.into()));
-    dm.insert("Namespace".into(), Value::String(t.deploy_namespace.into()));
-    m.insert("DeploymentMeta".into(), Value::Map(dm));
-    m.insert("ObjectMeta".into(), pod_meta.clone());
-    m.insert("Spec".into(), t.spec.clone());
-    m.insert("ProxyConfig".into(), t.proxy_config.clone());
-    m.insert("MeshConfig".into(), t.cfg.mesh.clone());
-    m.insert("Values".into(), t.cfg.values.clone());
-    m.insert("Revision".into(), Value::String(t.cfg.revision.clone()));
-    m.insert("NativeSidecars".into(), Value::Bool(t.native));
-    m.insert("ProxyImage".into(), Value::String(t.proxy_image.into()));
-    m.insert("ProxyUID".into(), Value::Int(t.proxy_uid));
-    m.insert("ProxyGID".into(), Value::Int(t.proxy_gid));
-    Value::Map(m)
 }
 
 #[cfg(test)]
