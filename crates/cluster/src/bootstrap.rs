@@ -188,32 +188,8 @@ fn system_deployment(
         .resources
         .requests
         .insert("memory".into(), format!("{mem_mi}Mi"));
-    let meta = ObjectMeta {
-        name: name.into(),
-        namespace: ns.into(),
-        labels: selector.clone(),
-        ..ObjectMeta::default()
-    };
-    let mut annotations = StringMap::new();
-    annotations.insert("sidecar.istio.io/inject".into(), "false".into());
-    let d = Deployment {
-        meta,
-        replicas,
-        selector: selector.clone(),
-        template: PodTemplate {
-            labels: selector,
-            annotations,
-            spec: PodSpec {
-                containers: vec![container],
-                ..PodSpec::default()
-            },
-        },
-        strategy: Strategy::default(),
-        min_ready_seconds: 0,
-        revision_history_limit: 10,
-        progress_deadline: 600,
-        status: DeploymentStatus::default(),
-    };
+    let mut d = Deployment::new(ns, name, selector, replicas, vec![container]);
+    d.template.annotations.insert("sidecar.istio.io/inject".into(), "false".into());
     let _ = c.apply(Object::Deployment(Box::new(d)));
 }
 

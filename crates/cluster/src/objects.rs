@@ -457,6 +457,24 @@ pub struct DeploymentStatus {
     pub conditions: Vec<DeploymentCondition>,
 }
 
+impl Deployment {
+    /// A Deployment whose labels are also its selector and pod labels, with the API server's
+    /// defaults (RollingUpdate strategy, 10 old ReplicaSets kept, 600 s progress deadline).
+    pub fn new(namespace: &str, name: &str, labels: StringMap, replicas: i64, containers: Vec<Container>) -> Deployment {
+        Deployment {
+            meta: ObjectMeta { name: name.into(), namespace: namespace.into(), labels: labels.clone(), ..ObjectMeta::default() },
+            replicas,
+            selector: labels.clone(),
+            template: PodTemplate { labels, annotations: StringMap::new(), spec: PodSpec { containers, ..PodSpec::default() } },
+            strategy: Strategy::default(),
+            min_ready_seconds: 0,
+            revision_history_limit: 10,
+            progress_deadline: 600,
+            status: DeploymentStatus::default(),
+        }
+    }
+}
+
 /// A ReplicaSet (apps/v1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReplicaSet {

@@ -27,29 +27,7 @@ fn deployment(name: &str, app: &str, image: &str, replicas: i64, cpu: &str) -> O
         success: 1,
         failure: 3,
     });
-    Object::Deployment(Box::new(Deployment {
-        meta: ObjectMeta {
-            name: name.into(),
-            namespace: "default".into(),
-            labels: labels.clone(),
-            ..ObjectMeta::default()
-        },
-        replicas,
-        selector: labels.clone(),
-        template: PodTemplate {
-            labels,
-            annotations: StringMap::new(),
-            spec: PodSpec {
-                containers: vec![c],
-                ..PodSpec::default()
-            },
-        },
-        strategy: Strategy::default(),
-        min_ready_seconds: 0,
-        revision_history_limit: 10,
-        progress_deadline: 600,
-        status: DeploymentStatus::default(),
-    }))
+    Object::Deployment(Box::new(Deployment::new("default", name, labels, replicas, vec![c])))
 }
 
 fn service(name: &str, app: &str, port: i64) -> Object {

@@ -10,10 +10,7 @@
 use std::time::Instant;
 
 use meshsim_cluster::time::SEC;
-use meshsim_cluster::{
-    Cluster, Config, Container, Deployment, DeploymentStatus, Kind, Object, ObjectMeta, PodSpec,
-    PodTemplate, Strategy, StringMap,
-};
+use meshsim_cluster::{Cluster, Config, Container, Deployment, Kind, Object, StringMap};
 use meshsim_kubectl::Shell;
 
 fn report(name: &str, events: u64, secs: f64) {
@@ -72,29 +69,7 @@ fn deployment(i: usize, replicas: i64, image: &str) -> Object {
     let mut c = Container::new("app", image);
     c.resources.requests.insert("cpu".into(), "1m".into());
     c.resources.requests.insert("memory".into(), "4Mi".into());
-    Object::Deployment(Box::new(Deployment {
-        meta: ObjectMeta {
-            name: format!("app-{i}"),
-            namespace: "default".into(),
-            labels: labels.clone(),
-            ..ObjectMeta::default()
-        },
-        replicas,
-        selector: labels.clone(),
-        template: PodTemplate {
-            labels,
-            annotations: StringMap::new(),
-            spec: PodSpec {
-                containers: vec![c],
-                ..PodSpec::default()
-            },
-        },
-        strategy: Strategy::default(),
-        min_ready_seconds: 0,
-        revision_history_limit: 10,
-        progress_deadline: 600,
-        status: DeploymentStatus::default(),
-    }))
+    Object::Deployment(Box::new(Deployment::new("default", &format!("app-{i}"), labels, replicas, vec![c])))
 }
 
 fn many_deployments() {

@@ -2303,29 +2303,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 c
             })
             .collect();
-        let d = Deployment {
-            meta: ObjectMeta {
-                name: name.clone(),
-                namespace: ns.to_string(),
-                labels: labels.clone(),
-                ..ObjectMeta::default()
-            },
-            replicas,
-            selector: labels.clone(),
-            template: PodTemplate {
-                labels,
-                annotations: StringMap::new(),
-                spec: PodSpec {
-                    containers,
-                    ..PodSpec::default()
-                },
-            },
-            strategy: Strategy::default(),
-            min_ready_seconds: 0,
-            revision_history_limit: 10,
-            progress_deadline: 600,
-            status: DeploymentStatus::default(),
-        };
+        let d = Deployment::new(&ns, &name, labels, replicas, containers);
         match self.cluster.create(Object::Deployment(Box::new(d))) {
             Ok(()) => {
                 out.line(&format!("deployment.apps/{name} created"));
