@@ -11,6 +11,19 @@ use crate::printers::{self, Resource};
 use crate::shell::{Columns, GetWatch, Output, Selector, Shell, Watch};
 use crate::tabwriter::TableWriter;
 
+/// The value of a `Result`, or: print the error, fail the command and return its output.
+macro_rules! or_fail {
+    ($out:ident, $result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(e) => {
+                $out.fail(&e);
+                return $out;
+            }
+        }
+    };
+}
+
 const KUBECTL_COMMANDS: &[&str] = &[
     "annotate",
     "api-resources",
@@ -588,26 +601,14 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn get(&mut self, args: &[String]) -> Output {
         let mut out = Output::default();
-        let p = match parse(args, GET_FLAGS, "kubectl get") {
-            Ok(p) => p,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let p = or_fail!(out, parse(args, GET_FLAGS, "kubectl get"));
         if p.positional.is_empty() {
             out.fail("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
             return out;
         }
         let all_ns = p.has("all-namespaces");
         let ns = self.namespace_of(&p);
-        let selector = match Selector::parse(p.get("selector").unwrap_or("")) {
-            Ok(s) => s,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let selector = or_fail!(out, Selector::parse(p.get("selector").unwrap_or("")));
         let output = p.get("output").unwrap_or("").to_string();
         if !["", "wide", "yaml", "json", "name"].contains(&output.as_str())
             && !output.starts_with("jsonpath=")
@@ -967,20 +968,17 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn describe(&mut self, args: &[String]) -> Output {
         let mut out = Output::default();
-        let p = match parse(
-            args,
-            &[
-                flag("all-namespaces", Some('A'), false),
-                flag("selector", Some('l'), true),
-            ],
-            "kubectl describe",
-        ) {
-            Ok(p) => p,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let p = or_fail!(
+            out,
+            parse(
+                args,
+                &[
+                    flag("all-namespaces", Some('A'), false),
+                    flag("selector", Some('l'), true),
+                ],
+                "kubectl describe",
+            )
+        );
         if p.positional.is_empty() {
             out.fail("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples");
             return out;
@@ -1164,21 +1162,18 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
             flag("replicas", Some('r'), true),
             flag("port", None, true),
         ];
-        let p = match parse(
-            args,
-            if create {
-                &create_flags[..]
-            } else {
-                &apply_flags[..]
-            },
-            usage,
-        ) {
-            Ok(p) => p,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let p = or_fail!(
+            out,
+            parse(
+                args,
+                if create {
+                    &create_flags[..]
+                } else {
+                    &apply_flags[..]
+                },
+                usage,
+            )
+        );
         let ns = self.namespace_of(&p);
         let files = p.all("filename");
         if create
@@ -1312,27 +1307,24 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn delete(&mut self, args: &[String], stdin: Option<String>) -> Output {
         let mut out = Output::default();
-        let p = match parse(
-            args,
-            &[
-                flag("filename", Some('f'), true),
-                flag("all", None, false),
-                flag("selector", Some('l'), true),
-                flag("wait", None, true),
-                flag("grace-period", None, true),
-                flag("force", None, false),
-                flag("ignore-not-found", None, false),
-                flag("recursive", Some('R'), false),
-                flag("all-namespaces", Some('A'), false),
-            ],
-            "kubectl delete",
-        ) {
-            Ok(p) => p,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let p = or_fail!(
+            out,
+            parse(
+                args,
+                &[
+                    flag("filename", Some('f'), true),
+                    flag("all", None, false),
+                    flag("selector", Some('l'), true),
+                    flag("wait", None, true),
+                    flag("grace-period", None, true),
+                    flag("force", None, false),
+                    flag("ignore-not-found", None, false),
+                    flag("recursive", Some('R'), false),
+                    flag("all-namespaces", Some('A'), false),
+                ],
+                "kubectl delete",
+            )
+        );
         let ns = self.namespace_of(&p);
         let mut targets: Vec<(Kind, String, String, String)> = Vec::new();
         let mut errors = Vec::new();
@@ -1544,24 +1536,21 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn logs(&mut self, args: &[String]) -> Output {
         let mut out = Output::default();
-        let p = match parse(
-            args,
-            &[
-                flag("container", Some('c'), true),
-                flag("previous", Some('p'), false),
-                flag("follow", Some('f'), false),
-                flag("tail", None, true),
-                flag("timestamps", None, false),
-                flag("all-containers", None, false),
-            ],
-            "kubectl logs",
-        ) {
-            Ok(p) => p,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let p = or_fail!(
+            out,
+            parse(
+                args,
+                &[
+                    flag("container", Some('c'), true),
+                    flag("previous", Some('p'), false),
+                    flag("follow", Some('f'), false),
+                    flag("tail", None, true),
+                    flag("timestamps", None, false),
+                    flag("all-containers", None, false),
+                ],
+                "kubectl logs",
+            )
+        );
         let ns = self.namespace_of(&p);
         let Some(target) = p.positional.first() else {
             out.fail("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
@@ -1709,21 +1698,18 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
         } else {
             "kubectl annotate"
         };
-        let p = match parse(
-            args,
-            &[
-                flag("overwrite", None, false),
-                flag("all", None, false),
-                flag("selector", Some('l'), true),
-            ],
-            usage,
-        ) {
-            Ok(p) => p,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let p = or_fail!(
+            out,
+            parse(
+                args,
+                &[
+                    flag("overwrite", None, false),
+                    flag("all", None, false),
+                    flag("selector", Some('l'), true),
+                ],
+                usage,
+            )
+        );
         let ns = self.namespace_of(&p);
         let mut pos = p.positional.clone();
         if pos.is_empty() {
@@ -1851,20 +1837,17 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn scale(&mut self, args: &[String]) -> Output {
         let mut out = Output::default();
-        let p = match parse(
-            args,
-            &[
-                flag("replicas", None, true),
-                flag("current-replicas", None, true),
-            ],
-            "kubectl scale",
-        ) {
-            Ok(p) => p,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let p = or_fail!(
+            out,
+            parse(
+                args,
+                &[
+                    flag("replicas", None, true),
+                    flag("current-replicas", None, true),
+                ],
+                "kubectl scale",
+            )
+        );
         let ns = self.namespace_of(&p);
         let Some(replicas) = p.get("replicas") else {
             out.fail("error: required flag(s) \"replicas\" not set");
@@ -1911,17 +1894,14 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
 
     fn rollout(&mut self, args: &[String]) -> Output {
         let mut out = Output::default();
-        let p = match parse(
-            args,
-            &[flag("watch", Some('w'), true), flag("timeout", None, true)],
-            "kubectl rollout",
-        ) {
-            Ok(p) => p,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let p = or_fail!(
+            out,
+            parse(
+                args,
+                &[flag("watch", Some('w'), true), flag("timeout", None, true)],
+                "kubectl rollout",
+            )
+        );
         let ns = self.namespace_of(&p);
         let sub = p.positional.first().cloned().unwrap_or_default();
         let target = resource_and_name(&p.positional, 1);
@@ -2073,13 +2053,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
     /// `kubectl set image deployment/NAME CONTAINER=IMAGE...`.
     fn set(&mut self, args: &[String]) -> Output {
         let mut out = Output::default();
-        let p = match parse(args, &[], "kubectl set image") {
-            Ok(p) => p,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let p = or_fail!(out, parse(args, &[], "kubectl set image"));
         let ns = self.namespace_of(&p);
         if p.positional.first().map(String::as_str) != Some("image") {
             out.fail("error: \"kubectl set\" supports only \"image\" in this simulated cluster");
@@ -2317,23 +2291,20 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
     /// `kubectl expose deployment NAME --port=P [--target-port=T] [--type=T] [--name=N]`.
     fn expose(&mut self, args: &[String]) -> Output {
         let mut out = Output::default();
-        let p = match parse(
-            args,
-            &[
-                flag("port", None, true),
-                flag("target-port", None, true),
-                flag("type", None, true),
-                flag("name", None, true),
-                flag("protocol", None, true),
-            ],
-            "kubectl expose",
-        ) {
-            Ok(p) => p,
-            Err(e) => {
-                out.fail(&e);
-                return out;
-            }
-        };
+        let p = or_fail!(
+            out,
+            parse(
+                args,
+                &[
+                    flag("port", None, true),
+                    flag("target-port", None, true),
+                    flag("type", None, true),
+                    flag("name", None, true),
+                    flag("protocol", None, true),
+                ],
+                "kubectl expose",
+            )
+        );
         let ns = self.namespace_of(&p);
         let target = resource_and_name(&p.positional, 0);
         let Some((t, name)) = target else {
@@ -2539,6 +2510,8 @@ fn deleted_any(changes: &[Change], key: &Key, kind: Kind) -> bool {
 fn resource_and_name(positional: &[String], at: usize) -> Option<(String, String)> {
     match positional.get(at)?.split_once('/') {
         Some((t, n)) => Some((t.to_string(), n.to_string())),
-        None => positional.get(at + 1).map(|n| (positional[at].clone(), n.clone())),
+        None => positional
+            .get(at + 1)
+            .map(|n| (positional[at].clone(), n.clone())),
     }
 }
