@@ -177,7 +177,7 @@ fn edit(text: &str, plan: impl Fn(&Lines, &Workload, &mut Vec<Edit>)) -> String 
         return text.to_owned();
     }
     let mut pieces: Vec<String> = lines.raw.iter().map(|line| (*line).to_owned()).collect();
-    edits.sort_by_key(|edit| std::cmp::Reverse(edit.from));
+    meshsim_yaml::sort::sort_by_key(&mut edits, |edit| std::cmp::Reverse(edit.from));
     for edit in edits {
         if edit.from == pieces.len() && !edit.text.is_empty() {
             // Inserting after the last line, which has no newline: the edit text starts with one.

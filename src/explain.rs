@@ -132,7 +132,7 @@ fn document(lines: &[&str], start: usize, end: usize, entries: &mut Vec<Entry>) 
     if !found.iter().any(|(part, ..)| *part == Part::Proxy) {
         return;
     }
-    found.sort_by_key(|(part, first, ..)| (order(*part), *first));
+    meshsim_yaml::sort::sort_by_key(&mut found, |(part, first, ..)| (order(*part), *first));
     for (part, first, last, text) in found {
         entries.push(Entry { part, workload: workload.clone(), title: title(part, &text), text, first, last });
     }

@@ -57,3 +57,27 @@ fn pure_crates_never_read_a_clock_or_the_dom() {
     }
     assert!(offenders.is_empty(), "clock or web use in pure crates:\n{}", offenders.join("\n"));
 }
+
+/// The crates in the injection page's wasm sort through `meshsim_yaml::sort`: each
+/// `slice::sort*` call site costs the page 3 to 4 KB of wasm (see `crates/yaml/src/sort.rs`).
+#[test]
+fn page_crates_sort_with_the_shared_sort() {
+    const SLICE_SORTS: &[&str] = &[".sort()", ".sort_by(", ".sort_by_key(", ".sort_unstable", ".sort_by_cached_key("];
+    let mut files = Vec::new();
+    for dir in ["yaml/src", "inject/src", "../src"] {
+        rust_files(&crates_dir().join(dir), &mut files);
+    }
+    let mut offenders = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        // Unit tests compare against the standard sort; they never reach the wasm.
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (i, line) in code.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if SLICE_SORTS.iter().any(|needle| code.contains(needle)) {
+                offenders.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "use meshsim_yaml::sort instead of slice sorts:\n{}", offenders.join("\n"));
+}

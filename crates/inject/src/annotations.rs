@@ -124,7 +124,7 @@ fn validate_one(key: &str, v: &str) -> Option<Result<(), String>> {
 pub fn validate(annotations: &Mapping) -> Result<(), String> {
     let mut errors = Vec::new();
     let mut keys: Vec<&String> = annotations.keys().collect();
-    keys.sort();
+    meshsim_yaml::sort::sort(&mut keys);
     for k in keys {
         let v = crate::tree::sprint(annotations.get(k.as_str()));
         if let Some(Err(reason)) = validate_one(k, &v) {

@@ -210,7 +210,7 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
     if !network.is_empty() {
         proxy_envs.push(("ISTIO_META_NETWORK".into(), network));
     }
-    proxy_envs.sort();
+    meshsim_yaml::sort::sort(&mut proxy_envs);
 
     let stripped_owned = strip(pod, &mesh_status_port);
     let stripped_ref = stripped_owned.as_ref().unwrap_or(pod);
@@ -269,7 +269,7 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
             (None, other) => {
                 let mut have: Vec<String> = TEMPLATES.iter().map(|t| t.to_string()).collect();
                 have.extend(user_templates.into_iter().flat_map(|m| m.keys().cloned()));
-                have.sort();
+                meshsim_yaml::sort::sort(&mut have);
                 have.dedup();
                 return Err(format!("requested template {} not found; have {}", crate::objects::go_quote(other), have.join(", ")));
             }

@@ -79,7 +79,7 @@ fn sort_maps(v: &Value) -> Value {
     match v {
         Value::Map(m) => {
             let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
+            meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
             Value::Map(entries.into_iter().map(|(k, v)| (k.clone(), sort_maps(v))).collect())
         }
         Value::Seq(s) => Value::Seq(s.iter().map(sort_maps).collect()),

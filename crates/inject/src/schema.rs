@@ -297,7 +297,7 @@ fn decode(v: Value, ty: &Ty, ctx: &Ctx) -> Result<Option<Value>, DecodeError> {
             Value::Map(m) => {
                 // Go prints map keys sorted; sort here so JSON output matches too.
                 let mut entries: Vec<(String, Value)> = m.into_iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
                 let mut out = Mapping::with_capacity(entries.len());
                 for (k, item) in entries {
                     let d = decode(item, inner, ctx)?;

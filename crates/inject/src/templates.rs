@@ -75,7 +75,7 @@ impl Tpl<'_> {
             Some(Value::Map(m)) => m.iter().map(|(k, v)| (k.clone(), crate::tree::sprint(Some(v)))).collect(),
             _ => Vec::new(),
         };
-        out.sort();
+        meshsim_yaml::sort::sort(&mut out);
         out
     }
 
@@ -336,7 +336,7 @@ fn proxy_env_tail(t: &Tpl, e: &mut Vec<Value>, interception: bool) {
     if t.cfg.v_str(&["global", "proxy", "tracer"]) == "datadog" {
         if let Some(Value::Map(m)) = t.annotations.get("apm.datadoghq.com/env").and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) {
             let mut kv: Vec<_> = m.into_iter().collect();
-            kv.sort_by(|a, b| a.0.cmp(&b.0));
+            meshsim_yaml::sort::sort_by(&mut kv, |a, b| a.0.cmp(&b.0));
             for (k, v) in kv {
                 e.push(env(&k, crate::tree::sprint(Some(&v))));
             }
@@ -643,7 +643,7 @@ pub fn sidecar(t: &Tpl) -> Value {
     mounts.push(mount("istio-podinfo", "/etc/istio/pod"));
     if let Some(Value::Map(user)) = t.annotations.get("sidecar.istio.io/userVolumeMount").and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) {
         let mut entries: Vec<_> = user.into_iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
         for (name, m) in entries {
             let mut v = Mapping::new();
             v.insert("name".into(), s(name));
@@ -716,7 +716,7 @@ pub fn sidecar(t: &Tpl) -> Value {
     }
     if let Some(Value::Map(user)) = t.annotations.get("sidecar.istio.io/userVolume").and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) {
         let mut entries: Vec<_> = user.into_iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
         for (name, v) in entries {
             let mut m = Mapping::new();
             m.insert("name".into(), s(name));

@@ -47,7 +47,7 @@ fn emit_value(v: &Value, emit: &mut impl FnMut(Event)) {
         Value::Map(m) => {
             emit(Event::mapping_start(None, None, true, MappingStyle::Block));
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| go_key_cmp(a, b));
+            crate::sort::sort_by(&mut keys, |a, b| go_key_cmp(a, b));
             for k in keys {
                 emit(string_event(k));
                 emit_value(&m[k.as_str()], emit);

@@ -55,7 +55,7 @@ fn write(v: &Value, out: &mut String, indent: Option<usize>, level: usize) {
             out.push('{');
             let mut keys: Vec<&String> = m.keys().collect();
             if indent.is_some() {
-                keys.sort();
+                crate::sort::sort(&mut keys);
             }
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {

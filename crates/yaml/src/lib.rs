@@ -14,6 +14,7 @@
 //!   literal blocks for multi-line strings, folding at 80 columns.
 //! * [`json`]: compact and indented JSON as Go's `encoding/json` prints it.
 //! * [`gofmt`]: Go's number formatting (`strconv.FormatFloat(f, 'g', -1, 64)`).
+//! * [`sort`]: one stable sort compiled once, used instead of `slice::sort_by` to keep the wasm small.
 //!
 //! The crate is pure: no I/O, no clock, deterministic iteration order everywhere.
 
@@ -22,6 +23,7 @@ pub mod gofmt;
 pub mod json;
 pub mod load;
 pub mod resolve;
+pub mod sort;
 pub mod value;
 
 pub use emit::to_string;
