@@ -238,7 +238,7 @@ fn decode(v: Value, ty: &Ty, ctx: &Ctx) -> Result<Option<Value>, DecodeError> {
             Value::String(s) => Value::String(s),
             // sigs.k8s.io/yaml turns YAML numbers and booleans into strings for string fields.
             Value::Int(i) => Value::String(i.to_string()),
-            Value::Float(f) => Value::String(float32_g(f)),
+            Value::Float(f) => Value::String(gofmt::format_g32(f)),
             Value::Bool(b) => Value::String(b.to_string()),
             other => return Err(type_error(&other, ty, ctx)),
         },
@@ -379,15 +379,6 @@ fn encode_field(d: Option<Value>, ty: &Ty, omitempty: bool) -> Option<Value> {
             }
         }
     }
-}
-
-/// `strconv.FormatFloat(f, 'g', -1, 32)`, as sigs.k8s.io/yaml formats floats bound for strings.
-fn float32_g(f: f64) -> String {
-    let f32v = f as f32;
-    // The shortest digits of the f32, re-read as f64, give Go's 32-bit shortest formatting.
-    let s = format!("{f32v:e}");
-    let back: f64 = s.parse().unwrap_or(f);
-    gofmt::format_g(back)
 }
 
 #[cfg(test)]

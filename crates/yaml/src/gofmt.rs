@@ -1,11 +1,10 @@
 //! Go's number formatting, as go-yaml and `encoding/json` print floats.
 
-/// Shortest decimal digits and exponent of `f` (finite, non-zero): `f = 0.d1d2… × 10^exp`.
-fn shortest(f: f64) -> (String, i32) {
+/// Shortest decimal digits and exponent of a float's `{:e}` text: `f = 0.d1d2… × 10^exp`.
+fn shortest(e_text: &str) -> (String, i32) {
     // Rust's `{:e}` prints the shortest round-trip digits, e.g. `1.2345e3`.
-    let s = format!("{:e}", f.abs());
-    let (mant, exp) = s.split_once('e').expect("{:e} always has an exponent");
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    let (mant, exp) = e_text.split_once('e').expect("{:e} always has an exponent");
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
     let exp: i32 = exp.parse().expect("integer exponent");
     (digits, exp + 1)
 }
@@ -21,8 +20,22 @@ pub fn format_g(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0".into() } else { "0".into() };
     }
-    let (digits, dp) = shortest(f);
-    let sign = if f < 0.0 { "-" } else { "" };
+    g_layout(f < 0.0, shortest(&format!("{:e}", f.abs())))
+}
+
+/// `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that read back as the same `f32`,
+/// as sigs.k8s.io/yaml formats floats bound for 32-bit fields.
+pub fn format_g32(f: f64) -> String {
+    let f = f as f32;
+    if !f.is_finite() || f == 0.0 {
+        return format_g(f64::from(f));
+    }
+    g_layout(f < 0.0, shortest(&format!("{:e}", f.abs())))
+}
+
+/// The `'g'` layout of shortest digits: `%e` when the exponent is below -4 or at least 6.
+fn g_layout(negative: bool, (digits, dp): (String, i32)) -> String {
+    let sign = if negative { "-" } else { "" };
     let exp = dp - 1;
     // strconv/ftoa.go: with the shortest precision, %e is used when exp < -4 || exp >= 6.
     if !(-4..6).contains(&exp) {
@@ -68,7 +81,7 @@ pub fn format_float_json(f: f64) -> String {
         return "0".into();
     }
     let abs = f.abs();
-    let (digits, dp) = shortest(f);
+    let (digits, dp) = shortest(&format!("{:e}", abs));
     let sign = if f < 0.0 { "-" } else { "" };
     if (1e-6..1e21).contains(&abs) {
         return format!("{sign}{}", fixed(&digits, dp));
@@ -98,6 +111,29 @@ mod tests {
         assert_eq!(format_g(0.00001), "1e-05");
         assert_eq!(format_g(-2.5), "-2.5");
         assert_eq!(format_g(1e21), "1e+21");
+    }
+
+    #[test]
+    fn g32_format_matches_go() {
+        // Go: strconv.FormatFloat(f, 'g', -1, 32).
+        assert_eq!(format_g32(0.1), "0.1");
+        assert_eq!(format_g32(1.1), "1.1");
+        assert_eq!(format_g32(16777217.0), "1.6777216e+07");
+        assert_eq!(format_g32(3.4e38), "3.4e+38");
+        assert_eq!(format_g32(1e39), "+Inf");
+        assert_eq!(format_g32(-2.5), "-2.5");
+        assert_eq!(format_g32(0.0), "0");
+        assert_eq!(format_g32(1e-46), "0");
+        // Against the old route (f32 shortest digits re-read as f64, then 64-bit 'g').
+        let mut x: u32 = 12345;
+        for _ in 0..10_000 {
+            x = x.wrapping_mul(1664525).wrapping_add(1013904223);
+            let f = f32::from_bits(x);
+            if f.is_finite() {
+                let back: f64 = format!("{f:e}").parse().unwrap();
+                assert_eq!(format_g32(f64::from(f)), format_g(back), "{f:e}");
+            }
+        }
     }
 
     #[test]

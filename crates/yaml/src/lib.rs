@@ -13,11 +13,13 @@
 //!   go-yaml's "natural" order, strings double-quoted when they would read back as another type,
 //!   literal blocks for multi-line strings, folding at 80 columns.
 //! * [`json`]: compact and indented JSON as Go's `encoding/json` prints it.
+//! * [`decimal`]: decimal text to `f64`, correctly rounded, without the standard library's tables.
 //! * [`gofmt`]: Go's number formatting (`strconv.FormatFloat(f, 'g', -1, 64)`).
 //! * [`sort`]: one stable sort compiled once, used instead of `slice::sort_by` to keep the wasm small.
 //!
 //! The crate is pure: no I/O, no clock, deterministic iteration order everywhere.
 
+pub mod decimal;
 pub mod emit;
 pub mod gofmt;
 pub mod json;

@@ -226,7 +226,7 @@ fn go_parse_float(s: &str) -> Option<f64> {
     {
         return None;
     }
-    t.parse::<f64>().ok()
+    crate::decimal::parse(t)
 }
 
 /// go-yaml's `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.
