@@ -14,6 +14,8 @@
 //! sign, digits with at most one `.`, an optional exponent) and gives the same value; the tests
 //! compare the two on many inputs.
 
+use crate::bignum::Big;
+
 /// Digits beyond this many can only matter through whether they are all zero: the exact decimal
 /// expansion of any `f64` halfway point has at most 767 significant digits.
 const MAX_DIGITS: usize = 800;
@@ -204,80 +206,6 @@ fn compose(q: u64, exp2: i64) -> f64 {
     } else {
         // Subnormal: the mantissa is q × 2^(exp2 + 1074).
         f64::from_bits(q << (exp2 + 1074))
-    }
-}
-
-/// An unsigned big integer, little-endian 32-bit limbs, no leading zero limbs.
-#[derive(Clone, Default, PartialEq, Eq)]
-struct Big(Vec<u32>);
-
-impl From<u32> for Big {
-    fn from(v: u32) -> Self {
-        let mut b = Big(vec![v]);
-        b.trim();
-        b
-    }
-}
-
-impl Big {
-    fn trim(&mut self) {
-        while self.0.last() == Some(&0) {
-            self.0.pop();
-        }
-    }
-
-    fn bits(&self) -> usize {
-        self.0.last().map_or(0, |top| self.0.len() * 32 - top.leading_zeros() as usize)
-    }
-
-    /// `self = self × m + a`.
-    fn mul_add(&mut self, m: u32, a: u32) {
-        let mut carry = u64::from(a);
-        for limb in &mut self.0 {
-            let v = u64::from(*limb) * u64::from(m) + carry;
-            *limb = v as u32;
-            carry = v >> 32;
-        }
-        if carry > 0 {
-            self.0.push(carry as u32);
-        }
-    }
-
-    fn shl(&self, n: usize) -> Big {
-        let (limbs, bits) = (n / 32, n % 32);
-        let mut out = vec![0u32; limbs];
-        let mut carry = 0u32;
-        for &limb in &self.0 {
-            out.push(if bits == 0 { limb } else { (limb << bits) | carry });
-            carry = if bits == 0 { 0 } else { limb >> (32 - bits) };
-        }
-        out.push(carry);
-        let mut b = Big(out);
-        b.trim();
-        b
-    }
-
-    /// `self -= other`, for `other <= self`.
-    fn sub(&mut self, other: &Big) {
-        let mut borrow = 0i64;
-        for (i, limb) in self.0.iter_mut().enumerate() {
-            let v = i64::from(*limb) - i64::from(other.0.get(i).copied().unwrap_or(0)) - borrow;
-            *limb = v as u32;
-            borrow = i64::from(v < 0);
-        }
-        self.trim();
-    }
-}
-
-impl PartialOrd for Big {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Big {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.len().cmp(&other.0.len()).then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
     }
 }
 

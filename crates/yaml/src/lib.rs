@@ -19,6 +19,7 @@
 //!
 //! The crate is pure: no I/O, no clock, deterministic iteration order everywhere.
 
+mod bignum;
 pub mod decimal;
 pub mod emit;
 pub mod gofmt;
