@@ -219,6 +219,14 @@ impl Writer {
         if !self.whitespace && !value.is_empty() {
             self.put(' ');
         }
+        // A scalar that ends by column 80 never reaches a space past it: write it whole.
+        if !allow_breaks || self.column + value.len() <= WIDTH {
+            self.out.push_str(value);
+            self.column += value.chars().count();
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         // Plain scalars never hold line breaks (the analysis forbids it), only spaces to fold at.
         let mut spaces = false;
         let mut chars = value.chars().peekable();
@@ -393,6 +401,11 @@ impl Analysis {
     fn of(value: &str) -> Analysis {
         if value.is_empty() {
             return Analysis { multiline: false, block_plain_allowed: true, single_quoted_allowed: true, block_allowed: false };
+        }
+        // Most scalars are names, numbers and paths: nothing in them concerns the analysis.
+        let b = value.as_bytes();
+        if b[0].is_ascii_alphanumeric() && b.iter().all(|c| c.is_ascii_alphanumeric() || b"._/-+=".contains(c)) {
+            return Analysis { multiline: false, block_plain_allowed: true, single_quoted_allowed: true, block_allowed: true };
         }
         let mut block_indicators = value.starts_with("---") || value.starts_with("...");
         let (mut line_breaks, mut special) = (false, false);
