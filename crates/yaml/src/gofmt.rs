@@ -81,7 +81,7 @@ fn shortest(mant: u64, exp: i32, min_normal: u64, subnormal: bool) -> (String, i
             }
         }
     }
-    (String::from_utf8(digits).expect("ASCII digits"), k)
+    (digits.into_iter().map(char::from).collect(), k)
 }
 
 fn shortest64(f: f64) -> (String, i32) {
