@@ -2,7 +2,10 @@
 // 1. Trunk writes its loader as an inline <script type="module">; the page's Content-Security-Policy
 //    allows scripts from 'self' only, so the hash of each inline script is added to script-src.
 // 2. www/sw.js gets the build's file list and a version, so the service worker caches this build.
+// 0. Before both: the wasm's imports get short names and the JS glue is minified (scripts/glue.mjs),
+//    and the glue's integrity hash in index.html is updated.
 import { createHash } from "node:crypto";
+import { renameImports, shrinkGlue } from "./glue.mjs";
 import { readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -17,6 +20,28 @@ const sha256 = (text) => "'sha256-" + createHash("sha256").update(text, "utf8").
 
 const htmlPath = join(staging, "index.html");
 let html = readFileSync(htmlPath, "utf8");
+
+for (const wasmName of readdirSync(staging).filter((name) => name.endsWith("_bg.wasm"))) {
+  const jsName = wasmName.replace(/_bg\.wasm$/, ".js");
+  const wasmPath = join(staging, wasmName);
+  const jsPath = join(staging, jsName);
+  const original = readFileSync(wasmPath);
+  // The module name wasm-bindgen gave the glue, before Trunk added its file hash.
+  const glueModule = new TextDecoder().decode(original).match(/\.\/[\w.-]+_bg\.js/)?.[0];
+  if (!glueModule) {
+    console.error(`postbuild: ${wasmName} imports nothing from a wasm-bindgen glue module`);
+    process.exit(1);
+  }
+  const { wasm, renames } = renameImports(original, glueModule);
+  const js = await shrinkGlue(readFileSync(jsPath, "utf8"), glueModule, renames);
+  writeFileSync(wasmPath, wasm);
+  writeFileSync(jsPath, js);
+  // Trunk's <link rel=modulepreload> carries the glue's sha384: it must match the new text.
+  const integrity = "sha384-" + createHash("sha384").update(js, "utf8").digest("base64");
+  html = html.replace(/<link\b[^>]*>/g, (tag) =>
+    tag.includes(jsName) ? tag.replace(/integrity=("[^"]*"|[^\s>]+)/, `integrity=${integrity}`) : tag);
+  console.log(`postbuild: ${renames.size} imports renamed in ${wasmName} (${original.length} -> ${wasm.length} B), ${jsName} minified to ${js.length} B`);
+}
 const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => sha256(m[1]));
 if (hashes.length === 0) {
   console.error("postbuild: no inline loader script found in index.html");

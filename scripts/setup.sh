@@ -49,8 +49,9 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y nodejs npm
 fi
 
-# binaryen (wasm-opt version_132, for Trunk) and playwright-core, exactly as package-lock.json says.
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] ||
+# binaryen (wasm-opt version_132, for Trunk), terser (minifies the JS glue in scripts/postbuild.mjs)
+# and playwright-core, exactly as package-lock.json says.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/terser ] ||
    [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing the npm packages (npm ci)"
   npm ci --no-audit --no-fund

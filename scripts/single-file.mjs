@@ -21,18 +21,19 @@ const glue = pick(/^meshsim-web-[0-9a-f]+\.js$/, "wasm-bindgen glue").toString("
 const wasm = pick(/^meshsim-web-[0-9a-f]+_bg\.wasm$/, "wasm module");
 let html = readFileSync(join(dist, "index.html"), "utf8");
 
-// The glue is an ES module; inline, its exports become plain bindings of the one script.
-const exportsRemoved = glue
-  .replace(/^export \{[^}]*\};?\s*$/gm, "")
-  .replace(/^export default [^;]+;?\s*$/gm, "")
-  .replace(/^export (async function|function|class|const|let) /gm, "$1 ");
-if (/^export /m.test(exportsRemoved) || !/function __wbg_init\b/.test(exportsRemoved)) {
-  console.error("single-file: the wasm-bindgen glue has an unexpected shape (exports or __wbg_init)");
+// The glue is an ES module (minified by scripts/glue.mjs): inline, its export list is dropped and
+// the function it exports as `default` (wasm-bindgen's __wbg_init) is called with the bytes.
+const exportList = /\bexport\s*\{([^}]*)\};?/;
+const specifiers = glue.match(exportList)?.[1].split(",").map((s) => s.trim().split(/\s+as\s+/)) ?? [];
+const init = specifiers.find(([, exported]) => exported === "default")?.[0];
+const exportsRemoved = glue.replace(exportList, "");
+if (!init || /\bexport\b[\s{*]/.test(exportsRemoved)) {
+  console.error("single-file: the wasm-bindgen glue has an unexpected shape (one export list with a default)");
   process.exit(1);
 }
 const loader = `${exportsRemoved}
 const bytes = Uint8Array.from(atob("${wasm.toString("base64")}"), (c) => c.charCodeAt(0));
-await __wbg_init({ module_or_path: bytes });
+await ${init}({ module_or_path: bytes });
 `;
 
 const sha256 = (text) => "'sha256-" + createHash("sha256").update(text, "utf8").digest("base64") + "'";
