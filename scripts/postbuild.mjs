@@ -6,6 +6,7 @@
 //    and the glue's integrity hash in index.html is updated.
 import { createHash } from "node:crypto";
 import { renameImports, shrinkGlue } from "./glue.mjs";
+import { minify } from "terser";
 import { readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -64,5 +65,5 @@ const version = createHash("sha256").update(files.join("\n") + html).digest("hex
 const worker = readFileSync(join(source, "www", "sw.js"), "utf8")
   .replace("__VERSION__", version)
   .replace("__ASSETS__", JSON.stringify(assets));
-writeFileSync(join(staging, "sw.js"), worker);
+writeFileSync(join(staging, "sw.js"), (await minify(worker, { compress: true, mangle: true })).code);
 console.log(`postbuild: ${hashes.length} inline script hash(es) in the CSP; sw.js caches ${assets.length} entries (version ${version})`);
