@@ -5,7 +5,7 @@
 // the JS glue's import object, and it leaves the glue unminified. Random hashes do not compress:
 // for the injection page they were 3.5 KB of brotli. Here each import of the glue's module gets a
 // short name (`a`, `b`, … `ba`, …) in both files, the module itself is renamed `w`, and the glue is
-// minified with terser. Nothing else in the wasm changes.
+// minified with terser. Custom sections (tool metadata) are dropped; nothing else in the wasm changes.
 import { minify } from "terser";
 
 /** Reads an unsigned LEB128 at `pos`: [value, next position]. */
@@ -74,6 +74,11 @@ export function renameImports(wasm, glueModule) {
     const id = wasm[pos];
     const [size, start] = leb(wasm, pos + 1);
     const end = start + size;
+    if (id === 0) {
+      // Custom sections ("producers", "target_features") are for tools, not browsers: drop them.
+      pos = end;
+      continue;
+    }
     if (id !== 2) {
       for (let i = pos; i < end; i++) out.push(wasm[i]);
       pos = end;
