@@ -2,35 +2,68 @@
 
 use yew::prelude::*;
 
+use crate::components::cluster_page::CLUSTER_HREF;
 use crate::components::inject_page::InjectPage;
 use crate::engine::ISTIO_VERSION;
 use crate::route::{use_route, Route};
 use crate::storage::{self, keys};
 
-/// The root component.
+/// The root component. The theme picker, the cluster redirect and the `#/debug/panic` view live
+/// here rather than in components of their own: each component is a set of Yew instantiations in
+/// the page's wasm.
 #[function_component]
 pub fn App() -> Html {
     let route = use_route();
+    // Light, dark, or what the system prefers (`prefers-color-scheme`, the default).
+    let theme = use_state(|| {
+        let theme = storage::get(keys::THEME).unwrap_or_else(|| "auto".into());
+        apply_theme(&theme);
+        theme
+    });
 
     // The app is on screen: mark it for the first-paint measurement, then set up offline use.
-    use_effect_with((), |_| {
-        if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
-            let _ = performance.mark("app-mounted");
+    // On `#/cluster`, go to the cluster's own page.
+    let mounted = use_mut_ref(|| false);
+    use_effect_with(route.clone(), move |route| {
+        if !mounted.replace(true) {
+            if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+                let _ = performance.mark("app-mounted");
+            }
+            crate::offline::register_service_worker();
         }
-        crate::offline::register_service_worker();
+        if *route == Route::Cluster {
+            redirect_to_cluster();
+        }
     });
 
     let view = match &route {
         Route::Inject => html! { <InjectPage /> },
         // The cluster is its own bundle (cluster/), so that #/inject loads none of it.
-        Route::Cluster => html! { <crate::components::cluster_page::ClusterRedirect /> },
-        Route::DebugPanic => html! { <Panics /> },
+        Route::Cluster => html! {
+            <section class="not-found">
+                <h2>{"The simulated cluster"}</h2>
+                <p>{"The cluster has a page of its own: "}<a href={CLUSTER_HREF}>{"open it"}</a>{". (The single-file build holds only the injection playground.)"}</p>
+            </section>
+        },
+        // Panics while rendering, to show (and test) the error banner.
+        Route::DebugPanic => panic!("this view panics on purpose (#/debug/panic), to show the error banner"),
         Route::NotFound(path) => html! {
             <section class="not-found">
                 <h2>{"No such view"}</h2>
                 <p>{format!("There is nothing at #{path}. ")}<a href={Route::Inject.href()}>{"Go to the injection playground."}</a></p>
             </section>
         },
+    };
+
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            let value = select.value();
+            storage::set(keys::THEME, &value);
+            apply_theme(&value);
+            theme.set(value);
+        })
     };
 
     html! {
@@ -43,15 +76,37 @@ pub fn App() -> Html {
                 </div>
                 <nav aria-label="Views">
                     <a href={Route::Inject.href()} aria-current={(route == Route::Inject).then_some("page")}>{"Inject"}</a>
-                    <a href={crate::components::cluster_page::CLUSTER_HREF}>{"Cluster"}</a>
+                    <a href={CLUSTER_HREF}>{"Cluster"}</a>
                 </nav>
-                <ThemePicker />
+                <label class="theme">{"Theme "}
+                    <select onchange={on_theme} data-testid="theme">
+                        { for [("auto", "System"), ("light", "Light"), ("dark", "Dark")].into_iter().map(|(value, label)| html! {
+                            <option {value} selected={*theme == value}>{label}</option>
+                        }) }
+                    </select>
+                </label>
             </header>
             <main id="main" tabindex="-1">{view}</main>
             <footer class="bottom">
                 <p>{"meshsim runs entirely in this page: nothing you type leaves it, and it works offline once loaded."}</p>
             </footer>
         </>
+    }
+}
+
+/// Goes to `cluster/` (keeping `?seed=…`), except from `file://` or the single file, which hold
+/// no cluster page: there the view only links to it.
+fn redirect_to_cluster() {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    let http = matches!(location.protocol().as_deref(), Ok("http:") | Ok("https:"));
+    let single_file = window
+        .document()
+        .and_then(|document| document.document_element())
+        .is_some_and(|root| root.has_attribute("data-single-file"));
+    if http && !single_file {
+        let search = location.search().unwrap_or_default();
+        let _ = location.replace(&format!("cluster/{search}#/cluster"));
     }
 }
 
@@ -66,30 +121,6 @@ fn focus_main() {
     }
 }
 
-/// Light, dark, or what the system prefers (`prefers-color-scheme`, the default).
-#[function_component]
-fn ThemePicker() -> Html {
-    let theme = use_state(|| storage::get(keys::THEME).unwrap_or_else(|| "auto".into()));
-    use_effect_with((*theme).clone(), |theme| apply_theme(theme));
-    let onchange = {
-        let theme = theme.clone();
-        Callback::from(move |event: Event| {
-            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-            storage::set(keys::THEME, &select.value());
-            theme.set(select.value());
-        })
-    };
-    html! {
-        <label class="theme">{"Theme "}
-            <select {onchange} data-testid="theme">
-                { for [("auto", "System"), ("light", "Light"), ("dark", "Dark")].into_iter().map(|(value, label)| html! {
-                    <option {value} selected={*theme == value}>{label}</option>
-                }) }
-            </select>
-        </label>
-    }
-}
-
 fn apply_theme(theme: &str) {
     let root = web_sys::window().and_then(|window| window.document()).and_then(|document| document.document_element());
     if let Some(root) = root {
@@ -98,10 +129,4 @@ fn apply_theme(theme: &str) {
             _ => root.remove_attribute("data-theme"),
         };
     }
-}
-
-/// The `#/debug/panic` view: it panics, to show (and test) the error banner.
-#[function_component]
-fn Panics() -> Html {
-    panic!("this view panics on purpose (#/debug/panic), to show the error banner");
 }
