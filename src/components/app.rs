@@ -1,96 +1,129 @@
 //! The app shell: header, navigation, theme choice, and the view of the current hash route.
 
+use gloo::events::EventListener;
 use yew::prelude::*;
 
 use crate::components::cluster_page::CLUSTER_HREF;
 use crate::components::inject_page::InjectPage;
 use crate::engine::ISTIO_VERSION;
-use crate::route::{use_route, Route};
+use crate::route::{self, Route};
 use crate::storage::{self, keys};
+
+/// What happens to the app shell.
+pub enum Msg {
+    /// The hash changed.
+    Route,
+    /// The theme picker changed.
+    Theme(Event),
+}
 
 /// The root component. The theme picker, the cluster redirect and the `#/debug/panic` view live
 /// here rather than in components of their own: each component is a set of Yew instantiations in
-/// the page's wasm.
-#[function_component]
-pub fn App() -> Html {
-    let route = use_route();
-    // Light, dark, or what the system prefers (`prefers-color-scheme`, the default).
-    let theme = use_state(|| {
+/// the page's wasm (for the same reason, the app and the page are struct components: no hooks).
+pub struct App {
+    route: Route,
+    /// Light, dark, or what the system prefers (`auto`: `prefers-color-scheme`, the default).
+    theme: String,
+    _hashchange: Option<EventListener>,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
         let theme = storage::get(keys::THEME).unwrap_or_else(|| "auto".into());
         apply_theme(&theme);
-        theme
-    });
+        let link = ctx.link().clone();
+        let hashchange = web_sys::window()
+            .map(|window| EventListener::new(&window, "hashchange", move |_| link.send_message(Msg::Route)));
+        App { route: route::current(), theme, _hashchange: hashchange }
+    }
 
-    // The app is on screen: mark it for the first-paint measurement, then set up offline use.
-    // On `#/cluster`, go to the cluster's own page.
-    let mounted = use_mut_ref(|| false);
-    use_effect_with(route.clone(), move |route| {
-        if !mounted.replace(true) {
+    fn update(&mut self, _: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Route => {
+                let route = route::current();
+                if route == Route::Cluster {
+                    redirect_to_cluster();
+                }
+                if route == self.route {
+                    return false;
+                }
+                self.route = route;
+            }
+            Msg::Theme(event) => {
+                let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+                self.theme = select.value();
+                storage::set(keys::THEME, &self.theme);
+                apply_theme(&self.theme);
+            }
+        }
+        true
+    }
+
+    fn rendered(&mut self, _: &Context<Self>, first_render: bool) {
+        // The app is on screen: mark it for the first-paint measurement, then set up offline use.
+        // On `#/cluster`, go to the cluster's own page.
+        if first_render {
             if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
                 let _ = performance.mark("app-mounted");
             }
             crate::offline::register_service_worker();
+            if self.route == Route::Cluster {
+                redirect_to_cluster();
+            }
         }
-        if *route == Route::Cluster {
-            redirect_to_cluster();
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let route = &self.route;
+        let view = match route {
+            Route::Inject => html! { <InjectPage /> },
+            // The cluster is its own bundle (cluster/), so that #/inject loads none of it.
+            Route::Cluster => html! {
+                <section class="not-found">
+                    <h2>{"The simulated cluster"}</h2>
+                    <p>{"The cluster has a page of its own: "}<a href={CLUSTER_HREF}>{"open it"}</a>{". (The single-file build holds only the injection playground.)"}</p>
+                </section>
+            },
+            // Panics while rendering, to show (and test) the error banner.
+            Route::DebugPanic => panic!("this view panics on purpose (#/debug/panic), to show the error banner"),
+            Route::NotFound(path) => html! {
+                <section class="not-found">
+                    <h2>{"No such view"}</h2>
+                    <p>{format!("There is nothing at #{path}. ")}<a href={Route::Inject.href()}>{"Go to the injection playground."}</a></p>
+                </section>
+            },
+        };
+        let theme = self.theme.as_str();
+
+        html! {
+            <>
+                <button type="button" class="skip" onclick={|_| focus_main()}>{"Skip to the content"}</button>
+                <header class="top">
+                    <div class="brand">
+                        <h1>{"meshsim"}</h1>
+                        <p class="tagline">{"What the Istio "}<strong data-testid="istio-version">{ISTIO_VERSION}</strong>{" sidecar injector adds to your pods"}</p>
+                    </div>
+                    <nav aria-label="Views">
+                        <a href={Route::Inject.href()} aria-current={(*route == Route::Inject).then_some("page")}>{"Inject"}</a>
+                        <a href={CLUSTER_HREF}>{"Cluster"}</a>
+                    </nav>
+                    <label class="theme">{"Theme "}
+                        <select onchange={ctx.link().callback(Msg::Theme)} data-testid="theme">
+                            { for [("auto", "System"), ("light", "Light"), ("dark", "Dark")].into_iter().map(|(value, label)| html! {
+                                <option {value} selected={theme == value}>{label}</option>
+                            }) }
+                        </select>
+                    </label>
+                </header>
+                <main id="main" tabindex="-1">{view}</main>
+                <footer class="bottom">
+                    <p>{"meshsim runs entirely in this page: nothing you type leaves it, and it works offline once loaded."}</p>
+                </footer>
+            </>
         }
-    });
-
-    let view = match &route {
-        Route::Inject => html! { <InjectPage /> },
-        // The cluster is its own bundle (cluster/), so that #/inject loads none of it.
-        Route::Cluster => html! {
-            <section class="not-found">
-                <h2>{"The simulated cluster"}</h2>
-                <p>{"The cluster has a page of its own: "}<a href={CLUSTER_HREF}>{"open it"}</a>{". (The single-file build holds only the injection playground.)"}</p>
-            </section>
-        },
-        // Panics while rendering, to show (and test) the error banner.
-        Route::DebugPanic => panic!("this view panics on purpose (#/debug/panic), to show the error banner"),
-        Route::NotFound(path) => html! {
-            <section class="not-found">
-                <h2>{"No such view"}</h2>
-                <p>{format!("There is nothing at #{path}. ")}<a href={Route::Inject.href()}>{"Go to the injection playground."}</a></p>
-            </section>
-        },
-    };
-
-    let on_theme = {
-        let theme = theme.clone();
-        Callback::from(move |event: Event| {
-            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-            let value = select.value();
-            storage::set(keys::THEME, &value);
-            apply_theme(&value);
-            theme.set(value);
-        })
-    };
-
-    html! {
-        <>
-            <button type="button" class="skip" onclick={|_| focus_main()}>{"Skip to the content"}</button>
-            <header class="top">
-                <div class="brand">
-                    <h1>{"meshsim"}</h1>
-                    <p class="tagline">{"What the Istio "}<strong data-testid="istio-version">{ISTIO_VERSION}</strong>{" sidecar injector adds to your pods"}</p>
-                </div>
-                <nav aria-label="Views">
-                    <a href={Route::Inject.href()} aria-current={(route == Route::Inject).then_some("page")}>{"Inject"}</a>
-                    <a href={CLUSTER_HREF}>{"Cluster"}</a>
-                </nav>
-                <label class="theme">{"Theme "}
-                    <select onchange={on_theme} data-testid="theme">
-                        { for [("auto", "System"), ("light", "Light"), ("dark", "Dark")].into_iter().map(|(value, label)| html! {
-                            <option {value} selected={*theme == value}>{label}</option>
-                        }) }
-                    </select>
-                </label>
-            </header>
-            <main id="main" tabindex="-1">{view}</main>
-            <footer class="bottom">
-                <p>{"meshsim runs entirely in this page: nothing you type leaves it, and it works offline once loaded."}</p>
-            </footer>
-        </>
     }
 }
 

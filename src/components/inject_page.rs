@@ -538,21 +538,33 @@ impl PartialEq for OutputProps {
 }
 
 /// The injected YAML with line numbers; the lines of the chosen entry are marked.
-#[function_component]
-fn OutputView(props: &OutputProps) -> Html {
-    let output = props.good.as_ref().map(|good| good.output.as_str()).unwrap_or("");
-    let count = output.lines().count().max(1);
-    let (gutter, _, _) = numbers(count, None);
-    let (before, marked, after) = split_lines(output, props.highlight);
-    html! {
-        <div class="code-scroll">
-            <pre class="gutter" aria-hidden="true">{gutter}</pre>
-            <pre class="code output" data-testid="inject-output" tabindex="0" aria-label="Injected YAML">
-                {before}
-                if let Some(marked) = marked { <mark class="linked" ref={props.mark_ref.clone()}>{marked}</mark> }
-                {after}
-            </pre>
-        </div>
+/// A component of its own so that typing (which re-renders the page) does not rebuild it.
+struct OutputView;
+
+impl Component for OutputView {
+    type Message = ();
+    type Properties = OutputProps;
+
+    fn create(_: &Context<Self>) -> Self {
+        OutputView
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let props = ctx.props();
+        let output = props.good.as_ref().map(|good| good.output.as_str()).unwrap_or("");
+        let count = output.lines().count().max(1);
+        let (gutter, _, _) = numbers(count, None);
+        let (before, marked, after) = split_lines(output, props.highlight);
+        html! {
+            <div class="code-scroll">
+                <pre class="gutter" aria-hidden="true">{gutter}</pre>
+                <pre class="code output" data-testid="inject-output" tabindex="0" aria-label="Injected YAML">
+                    {before.to_owned()}
+                    if let Some(marked) = marked { <mark class="linked" ref={props.mark_ref.clone()}>{marked.to_owned()}</mark> }
+                    {after.to_owned()}
+                </pre>
+            </div>
+        }
     }
 }
 
@@ -581,44 +593,57 @@ impl PartialEq for DiffProps {
     }
 }
 
-/// The same output, compared by identity (a cheap dependency for `use_memo`).
-struct Same(Rc<Good>);
-
-impl PartialEq for Same {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
+/// The line diff of the input and the output, every added line marked `+`, every removed `-`;
+/// computed when the output changes.
+struct DiffView {
+    hunks: Vec<diff::Hunk>,
 }
 
-/// The line diff of the input and the output, every added line marked `+`, every removed `-`.
-#[function_component]
-fn DiffView(props: &DiffProps) -> Html {
-    let hunks = use_memo(Same(props.good.clone()), |same| {
-        mark("inject-diff-start");
-        let hunks = diff::lines(&same.0.input, &same.0.output);
-        measure("inject-diff", "inject-diff-start");
-        hunks
-    });
-    let (added, removed) = diff::counts(&hunks);
-    html! {
-        <>
-            <p class="diff-summary">{format!("{added} lines added or changed, {removed} lines removed or rewritten")}</p>
-            <pre class="code diff" data-testid="inject-diff" tabindex="0" aria-label="Diff of your manifest and the injected YAML">
-                { for hunks.iter().map(|hunk| {
-                    let (class, sign) = match hunk.change {
-                        Change::Added => ("diff-added", "+ "),
-                        Change::Removed => ("diff-removed", "- "),
-                        Change::Kept => ("diff-kept", "  "),
-                    };
-                    let mut text = String::with_capacity(hunk.text.len() + hunk.lines * 2);
-                    for line in hunk.text.split_inclusive('\n') {
-                        text.push_str(sign);
-                        text.push_str(line);
-                    }
-                    html! { <span class={class} data-lines={hunk.lines.to_string()}>{text}</span> }
-                }) }
-            </pre>
-        </>
+fn diff_of(good: &Good) -> Vec<diff::Hunk> {
+    mark("inject-diff-start");
+    let hunks = diff::lines(&good.input, &good.output);
+    measure("inject-diff", "inject-diff-start");
+    hunks
+}
+
+impl Component for DiffView {
+    type Message = ();
+    type Properties = DiffProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        DiffView { hunks: diff_of(&ctx.props().good) }
+    }
+
+    fn changed(&mut self, ctx: &Context<Self>, _: &DiffProps) -> bool {
+        self.hunks = diff_of(&ctx.props().good);
+        true
+    }
+
+    fn view(&self, _: &Context<Self>) -> Html {
+        let hunks = &self.hunks;
+        let (added, removed) = diff::counts(hunks);
+        html! {
+            <>
+                <p class="diff-summary">{format!("{added} lines added or changed, {removed} lines removed or rewritten")}</p>
+                <pre class="code diff" data-testid="inject-diff" tabindex="0" aria-label="Diff of your manifest and the injected YAML">
+                    { for hunks.iter().map(|hunk| {
+                        let (class, sign) = match hunk.change {
+                            Change::Added => ("diff-added", "+ "),
+                            Change::Removed => ("diff-removed", "- "),
+                            Change::Kept => ("diff-kept", "  "),
+                        };
+                        let mut text = String::with_capacity(hunk.text.len() + hunk.lines * 2);
+                        for line in hunk.text.split_inclusive('\n') {
+                            text.push_str(sign);
+                            text.push_str(line);
+                        }
+                        // `~className` (the property) rather than a dynamic `class`, which would
+                        // build a yew::Classes set: that code costs the page 1 KB of brotli.
+                        html! { <span ~className={class} data-lines={hunk.lines.to_string()}>{text}</span> }
+                    }) }
+                </pre>
+            </>
+        }
     }
 }
 
@@ -654,7 +679,8 @@ fn explain_view(good: Option<&Good>, highlight: Option<(usize, usize)>) -> Html 
             { for entries.iter().enumerate().map(|(index, entry)| {
                 let current = highlight == Some((entry.first, entry.last));
                 html! {
-                    <li class={if current { "entry current" } else { "entry" }}>
+                    // The class as a property, like the diff's spans (no yew::Classes).
+                    <li ~className={if current { "entry current" } else { "entry" }}>
                         <button type="button" class="entry-link" data-act={format!("entry:{index}")} aria-pressed={if current { "true" } else { "false" }}>
                             <strong>{entry.title.clone()}</strong>
                             <span class="where">{format!(" {} · lines {}–{}", entry.workload, entry.first, entry.last)}</span>
