@@ -11,6 +11,7 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use gloo::render::AnimationFrame;
 use gloo::timers::callback::Timeout;
@@ -20,7 +21,7 @@ use yew::prelude::*;
 
 use crate::annotations::{self, TOGGLES};
 use crate::components::editor::{self, numbers};
-use crate::components::output_actions;
+use crate::components::{output_actions, raw};
 use crate::diff::{self, Change};
 use crate::engine::{self, EngineError, Settings};
 use crate::explain::{self, Entry};
@@ -99,6 +100,9 @@ fn measure(name: &str, start: &str) {
         let _ = performance.measure_with_start_mark(name, start);
     }
 }
+
+/// The page's first output was marked (`first-output`, read by `make perf`).
+static FIRST_OUTPUT: AtomicBool = AtomicBool::new(false);
 
 /// What happens to the page.
 pub enum Msg {
@@ -302,7 +306,7 @@ impl Component for InjectPage {
                 };
                 self.tab = next;
                 let other = focused.parent_element().and_then(|list| list.query_selector(id).ok().flatten());
-                if let Some(other) = other.and_then(|other| other.dyn_into::<HtmlElement>().ok()) {
+                if let Some(other) = other.map(|other| other.unchecked_into::<HtmlElement>()) {
                     let _ = other.focus();
                 }
             }
@@ -332,7 +336,7 @@ impl Component for InjectPage {
             self.measured = self.shown.run;
             if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
                 let _ = performance.measure_with_start_mark("inject-refresh", "inject-start");
-                if performance.get_entries_by_name("first-output").length() == 0 {
+                if !FIRST_OUTPUT.swap(true, Ordering::Relaxed) {
                     let _ = performance.mark("first-output");
                 }
             }
@@ -387,11 +391,9 @@ impl Component for InjectPage {
         html! {
             <div class="inject" {onclick} {onchange} {onkeydown}>
                 <section class="pane editor-pane" aria-labelledby="editor-heading">
-                    <div class="pane-head">
-                        <h2 id="editor-heading"><label for="editor">{"Your manifest"}</label></h2>
-                    </div>
+                    { raw(r#"<div class="pane-head"><h2 id="editor-heading"><label for="editor">Your manifest</label></h2></div>"#) }
                     <div class="row sample-row">
-                        <label for="sample">{"Sample"}</label>
+                        { raw(r#"<label for="sample">Sample</label>"#) }
                         <select id="sample" data-testid="inject-sample">
                             { sample_options(&self.sample) }
                         </select>
@@ -399,7 +401,7 @@ impl Component for InjectPage {
                             title="Put the sample's original text back">{"Restore"}</button>
                     </div>
                     { editor::view(&self.text, error_line, &self.editor, &self.gutter, oninput) }
-                    <p id="editor-help" class="help">{"Tab indents. Press Escape, then Tab, to leave the editor."}</p>
+                    { raw(r#"<p id="editor-help" class="help">Tab indents. Press Escape, then Tab, to leave the editor.</p>"#) }
                     { error_box(shown.error.as_ref()) }
                     { warnings_view(good.as_deref()) }
                     { options_panel(&self.settings, &self.text) }
@@ -407,15 +409,15 @@ impl Component for InjectPage {
 
                 <section class="pane output-pane" aria-labelledby="output-heading">
                     <div class="pane-head">
-                        <h2 id="output-heading">{"Injected"}</h2>
+                        { raw(r#"<h2 id="output-heading">Injected</h2>"#) }
                         <div role="tablist" aria-label="Output views" class="tabs">
-                            { tab_button(tab == Tab::Output, "output", "YAML") }
-                            { tab_button(tab == Tab::Diff, "diff", "Diff") }
+                            { tab_button(tab == Tab::Output, ["tab-output", "panel-output", "tab:output", "YAML"]) }
+                            { tab_button(tab == Tab::Diff, ["tab-diff", "panel-diff", "tab:diff", "Diff"]) }
                         </div>
                         { output_actions::view(good.is_none(), &self.status) }
                     </div>
                     if stale {
-                        <p class="stale" role="status">{"The input has an error: this is the last output that worked."}</p>
+                        { raw(r#"<p class="stale" role="status">The input has an error: this is the last output that worked.</p>"#) }
                     }
                     <div id="panel-output" role="tabpanel" aria-labelledby="tab-output" hidden={tab != Tab::Output} class="code-view">
                         <OutputView good={good.clone()} highlight={self.highlight} mark_ref={self.output_mark.clone()} />
@@ -429,7 +431,7 @@ impl Component for InjectPage {
                 </section>
 
                 <section class="pane explain-pane" aria-labelledby="explain-heading">
-                    <h2 id="explain-heading">{"What was added and why"}</h2>
+                    { raw(r#"<h2 id="explain-heading">What was added and why</h2>"#) }
                     { explain_view(good.as_deref(), self.highlight) }
                 </section>
             </div>
@@ -482,21 +484,20 @@ fn options_panel(settings: &Settings, text: &str) -> Html {
     html! {
         <div class="options">
             <fieldset>
-                <legend>{"Options"}</legend>
+                { raw("<legend>Options</legend>") }
                 <label class="check">
                     <input id="native" type="checkbox" data-testid="inject-native" checked={settings.native_sidecars} />
-                    {"Native sidecars"}
-                    <span class="help">{" (istio-proxy as an init container with restartPolicy: Always)"}</span>
+                    { raw(r#"Native sidecars<span class="help"> (istio-proxy as an init container with restartPolicy: Always)</span>"#) }
                 </label>
                 <div class="row">
-                    <label for="hub">{"Hub"}</label>
+                    { raw(r#"<label for="hub">Hub</label>"#) }
                     <input id="hub" data-testid="inject-hub" type="text" placeholder="docker.io/istio" value={settings.hub.clone()} spellcheck="false" />
-                    <label for="tag">{"Tag"}</label>
+                    { raw(r#"<label for="tag">Tag</label>"#) }
                     <input id="tag" data-testid="inject-tag" type="text" placeholder={engine::ISTIO_VERSION} value={settings.tag.clone()} spellcheck="false" />
                 </div>
             </fieldset>
             <fieldset>
-                <legend>{"Annotations (edit the YAML)"}</legend>
+                { raw("<legend>Annotations (edit the YAML)</legend>") }
                 { for TOGGLES.iter().map(|toggle| html! {
                     <label class="check" title={toggle.help}>
                         <input type="checkbox" data-testid="inject-annotation" data-key={toggle.key} checked={annotations::has(text, toggle.key)} />
@@ -509,10 +510,10 @@ fn options_panel(settings: &Settings, text: &str) -> Html {
     }
 }
 
-fn tab_button(selected: bool, name: &'static str, label: &'static str) -> Html {
+/// A tab: its id, its panel, its `data-act` and its label.
+fn tab_button(selected: bool, [id, panel, act, label]: [&'static str; 4]) -> Html {
     html! {
-        <button type="button" role="tab" id={format!("tab-{name}")} aria-controls={format!("panel-{name}")}
-            data-act={format!("tab:{name}")}
+        <button type="button" role="tab" {id} aria-controls={panel} data-act={act}
             aria-selected={if selected { "true" } else { "false" }}
             tabindex={if selected { "0" } else { "-1" }}>{label}</button>
     }
@@ -672,7 +673,7 @@ fn warnings_view(good: Option<&Good>) -> Html {
 fn explain_view(good: Option<&Good>, highlight: Option<(usize, usize)>) -> Html {
     let entries = good.map(|good| good.entries.as_slice()).unwrap_or(&[]);
     if entries.is_empty() {
-        return html! { <p class="help" data-testid="inject-explain-empty">{"No sidecar was added: nothing in this input is a workload that kube-inject injects."}</p> };
+        return raw(r#"<p class="help" data-testid="inject-explain-empty">No sidecar was added: nothing in this input is a workload that kube-inject injects.</p>"#);
     }
     html! {
         <ol class="entries" data-testid="inject-explain">

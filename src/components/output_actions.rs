@@ -39,7 +39,7 @@ pub fn download(text: &str, filename: &str) -> bool {
         options.set_type("application/yaml");
         let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
         let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-        let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+        let link: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
         link.set_href(&url);
         link.set_download(filename);
         link.click();
