@@ -138,6 +138,8 @@ pub struct InjectPage {
     scroll: bool,
     /// The copy/download status.
     status: String,
+    /// The diff view's hunks, and the output they are of.
+    diff: Option<(Rc<Good>, Vec<diff::Hunk>)>,
     timer: Option<Timeout>,
     frame: Option<AnimationFrame>,
     /// Escape was the last key in the editor: the next Tab leaves it.
@@ -273,6 +275,7 @@ impl Component for InjectPage {
             highlight: None,
             scroll: false,
             status: String::new(),
+            diff: None,
             timer: None,
             frame: None,
             escaped: Rc::default(),
@@ -297,8 +300,16 @@ impl Component for InjectPage {
                 let link = ctx.link().clone();
                 self.timer = Some(Timeout::new(DEBOUNCE_MS, move || link.send_message(Msg::Run)));
             }
-            Msg::Change(event) => return self.change(event),
-            Msg::Act(button) => return self.act(button),
+            Msg::Change(event) => {
+                if !self.change(event) {
+                    return false;
+                }
+            }
+            Msg::Act(button) => {
+                if !self.act(button) {
+                    return false;
+                }
+            }
             Msg::TabKey(focused) => {
                 let (next, id) = match self.tab {
                     Tab::Output => (Tab::Diff, "#tab-diff"),
@@ -308,6 +319,14 @@ impl Component for InjectPage {
                 let other = focused.parent_element().and_then(|list| list.query_selector(id).ok().flatten());
                 if let Some(other) = other.map(|other| other.unchecked_into::<HtmlElement>()) {
                     let _ = other.focus();
+                }
+            }
+        }
+        // The diff is computed only while it is shown (typing does not pay for it), once per output.
+        if self.tab == Tab::Diff {
+            if let Some(good) = &self.shown.good {
+                if !self.diff.as_ref().is_some_and(|(of, _)| Rc::ptr_eq(of, good)) {
+                    self.diff = Some((good.clone(), diff_of(good)));
                 }
             }
         }
@@ -420,12 +439,11 @@ impl Component for InjectPage {
                         { raw(r#"<p class="stale" role="status">The input has an error: this is the last output that worked.</p>"#) }
                     }
                     <div id="panel-output" role="tabpanel" aria-labelledby="tab-output" hidden={tab != Tab::Output} class="code-view">
-                        <OutputView good={good.clone()} highlight={self.highlight} mark_ref={self.output_mark.clone()} />
+                        { output_view(good.as_deref(), self.highlight, &self.output_mark) }
                     </div>
                     <div id="panel-diff" role="tabpanel" aria-labelledby="tab-diff" hidden={tab != Tab::Diff} class="code-view">
-                        // The diff is computed only while it is shown: typing does not pay for it.
                         if tab == Tab::Diff {
-                            if let Some(good) = good.clone() { <DiffView {good} /> }
+                            if let Some((_, hunks)) = &self.diff { { diff_view(hunks) } }
                         }
                     </div>
                 </section>
@@ -519,53 +537,21 @@ fn tab_button(selected: bool, [id, panel, act, label]: [&'static str; 4]) -> Htm
     }
 }
 
-#[derive(Properties)]
-struct OutputProps {
-    good: Option<Rc<Good>>,
-    highlight: Option<(usize, usize)>,
-    mark_ref: NodeRef,
-}
-
-impl PartialEq for OutputProps {
-    // By identity: typing re-renders the page, but the output only changes with a new run.
-    fn eq(&self, other: &Self) -> bool {
-        let same_good = match (&self.good, &other.good) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
-        same_good && self.highlight == other.highlight && self.mark_ref == other.mark_ref
-    }
-}
-
 /// The injected YAML with line numbers; the lines of the chosen entry are marked.
-/// A component of its own so that typing (which re-renders the page) does not rebuild it.
-struct OutputView;
-
-impl Component for OutputView {
-    type Message = ();
-    type Properties = OutputProps;
-
-    fn create(_: &Context<Self>) -> Self {
-        OutputView
-    }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let props = ctx.props();
-        let output = props.good.as_ref().map(|good| good.output.as_str()).unwrap_or("");
-        let count = output.lines().count().max(1);
-        let (gutter, _, _) = numbers(count, None);
-        let (before, marked, after) = split_lines(output, props.highlight);
-        html! {
-            <div class="code-scroll">
-                <pre class="gutter" aria-hidden="true">{gutter}</pre>
-                <pre class="code output" data-testid="inject-output" tabindex="0" aria-label="Injected YAML">
-                    {before.to_owned()}
-                    if let Some(marked) = marked { <mark class="linked" ref={props.mark_ref.clone()}>{marked.to_owned()}</mark> }
-                    {after.to_owned()}
-                </pre>
-            </div>
-        }
+fn output_view(good: Option<&Good>, highlight: Option<(usize, usize)>, mark_ref: &NodeRef) -> Html {
+    let output = good.map(|good| good.output.as_str()).unwrap_or("");
+    let count = output.lines().count().max(1);
+    let (gutter, _, _) = numbers(count, None);
+    let (before, marked, after) = split_lines(output, highlight);
+    html! {
+        <div class="code-scroll">
+            <pre class="gutter" aria-hidden="true">{gutter}</pre>
+            <pre class="code output" data-testid="inject-output" tabindex="0" aria-label="Injected YAML">
+                {before.to_owned()}
+                if let Some(marked) = marked { <mark class="linked" ref={mark_ref}>{marked.to_owned()}</mark> }
+                {after.to_owned()}
+            </pre>
+        </div>
     }
 }
 
@@ -583,23 +569,6 @@ fn split_lines(text: &str, range: Option<(usize, usize)>) -> (&str, Option<&str>
     (&text[..start], Some(&text[start..end]), &text[end..])
 }
 
-#[derive(Properties)]
-struct DiffProps {
-    good: Rc<Good>,
-}
-
-impl PartialEq for DiffProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.good, &other.good)
-    }
-}
-
-/// The line diff of the input and the output, every added line marked `+`, every removed `-`;
-/// computed when the output changes.
-struct DiffView {
-    hunks: Vec<diff::Hunk>,
-}
-
 fn diff_of(good: &Good) -> Vec<diff::Hunk> {
     mark("inject-diff-start");
     let hunks = diff::lines(&good.input, &good.output);
@@ -607,44 +576,30 @@ fn diff_of(good: &Good) -> Vec<diff::Hunk> {
     hunks
 }
 
-impl Component for DiffView {
-    type Message = ();
-    type Properties = DiffProps;
-
-    fn create(ctx: &Context<Self>) -> Self {
-        DiffView { hunks: diff_of(&ctx.props().good) }
-    }
-
-    fn changed(&mut self, ctx: &Context<Self>, _: &DiffProps) -> bool {
-        self.hunks = diff_of(&ctx.props().good);
-        true
-    }
-
-    fn view(&self, _: &Context<Self>) -> Html {
-        let hunks = &self.hunks;
-        let (added, removed) = diff::counts(hunks);
-        html! {
-            <>
-                <p class="diff-summary">{format!("{added} lines added or changed, {removed} lines removed or rewritten")}</p>
-                <pre class="code diff" data-testid="inject-diff" tabindex="0" aria-label="Diff of your manifest and the injected YAML">
-                    { for hunks.iter().map(|hunk| {
-                        let (class, sign) = match hunk.change {
-                            Change::Added => ("diff-added", "+ "),
-                            Change::Removed => ("diff-removed", "- "),
-                            Change::Kept => ("diff-kept", "  "),
-                        };
-                        let mut text = String::with_capacity(hunk.text.len() + hunk.lines * 2);
-                        for line in hunk.text.split_inclusive('\n') {
-                            text.push_str(sign);
-                            text.push_str(line);
-                        }
-                        // `~className` (the property) rather than a dynamic `class`, which would
-                        // build a yew::Classes set: that code costs the page 1 KB of brotli.
-                        html! { <span ~className={class} data-lines={hunk.lines.to_string()}>{text}</span> }
-                    }) }
-                </pre>
-            </>
-        }
+/// The line diff of the input and the output, every added line marked `+`, every removed `-`.
+fn diff_view(hunks: &[diff::Hunk]) -> Html {
+    let (added, removed) = diff::counts(hunks);
+    html! {
+        <>
+            <p class="diff-summary">{format!("{added} lines added or changed, {removed} lines removed or rewritten")}</p>
+            <pre class="code diff" data-testid="inject-diff" tabindex="0" aria-label="Diff of your manifest and the injected YAML">
+                { for hunks.iter().map(|hunk| {
+                    let (class, sign) = match hunk.change {
+                        Change::Added => ("diff-added", "+ "),
+                        Change::Removed => ("diff-removed", "- "),
+                        Change::Kept => ("diff-kept", "  "),
+                    };
+                    let mut text = String::with_capacity(hunk.text.len() + hunk.lines * 2);
+                    for line in hunk.text.split_inclusive('\n') {
+                        text.push_str(sign);
+                        text.push_str(line);
+                    }
+                    // `~className` (the property) rather than a dynamic `class`, which would
+                    // build a yew::Classes set: that code costs the page 1 KB of brotli.
+                    html! { <span ~className={class} data-lines={hunk.lines.to_string()}>{text}</span> }
+                }) }
+            </pre>
+        </>
     }
 }
 
