@@ -31,8 +31,17 @@ pub struct EngineError {
     pub line: Option<usize>,
 }
 
+/// The Istio release whose `istioctl kube-inject` the engine mirrors, as a literal for `concat!`
+/// (the page's static markup); [`ISTIO_VERSION`] is the same text.
+#[macro_export]
+macro_rules! istio_version {
+    () => {
+        "1.30.3"
+    };
+}
+
 /// The Istio release whose `istioctl kube-inject` the engine mirrors.
-pub const ISTIO_VERSION: &str = "1.30.3";
+pub const ISTIO_VERSION: &str = istio_version!();
 
 /// Runs kube-inject over `input`, as `meshsim inject -f FILE --native-sidecars=… [--hub H] [--tag T]`.
 pub fn inject(input: &str, settings: &Settings) -> Run {

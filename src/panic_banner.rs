@@ -47,9 +47,7 @@ pub fn show(message: &str) {
         banner.append_child(&button)?;
         banner.append_child(&detail)?;
         body.prepend_with_node_1(&banner)?;
-        if let Some(button) = button.dyn_ref::<web_sys::HtmlElement>() {
-            let _ = button.focus();
-        }
+        let _ = button.unchecked_ref::<web_sys::HtmlElement>().focus();
         Ok(())
     };
     let _ = build();

@@ -2,9 +2,6 @@
 //!
 //! Hash routes need no server support, so `dist/` works on any static host and from `file://`.
 
-use gloo::events::EventListener;
-use yew::prelude::*;
-
 /// A view of the app.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -43,21 +40,6 @@ impl Route {
 pub fn current() -> Route {
     let hash = web_sys::window().and_then(|window| window.location().hash().ok()).unwrap_or_default();
     Route::parse(&hash)
-}
-
-/// The current route, updated on every `hashchange`.
-#[hook]
-pub fn use_route() -> Route {
-    let route = use_state(current);
-    {
-        let route = route.clone();
-        use_effect_with((), move |_| {
-            let window = web_sys::window().expect("a browser window");
-            let listener = EventListener::new(&window, "hashchange", move |_| route.set(current()));
-            move || drop(listener)
-        });
-    }
-    (*route).clone()
 }
 
 #[cfg(all(test, target_arch = "wasm32"))]

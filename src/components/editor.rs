@@ -1,82 +1,21 @@
 //! The manifest editor: a monospace textarea with line numbers, where Tab inserts two spaces.
 //!
-//! The textarea is uncontrolled while the learner types (so the caret never jumps); the parent
-//! replaces its text (a sample, a toggle) by bumping `revision`.
+//! The textarea is uncontrolled while the learner types (so the caret never jumps); the page
+//! replaces its text (a sample, a toggle) by bumping its revision, after the render.
 //! Tab is taken for indentation; Escape then Tab leaves the editor, as in most code editors.
+//!
+//! The editor is part of the playground's component ([`super::inject_page::InjectPage`]) rather
+//! than a component of its own: each component costs the page's wasm a set of Yew instantiations.
 
-use std::rc::Rc;
+use std::cell::Cell;
 
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct EditorProps {
-    /// The current text (the parent's copy, kept up to date by `on_input`).
-    pub text: Rc<str>,
-    /// Bumped by the parent whenever it replaces the text.
-    pub revision: u32,
-    pub on_input: Callback<String>,
-    /// The 1-based line to mark as wrong.
-    #[prop_or_default]
-    pub error_line: Option<usize>,
-    /// The textarea, for the parent's "go to line".
-    pub node: NodeRef,
-    pub id: AttrValue,
-    #[prop_or_default]
-    pub described_by: AttrValue,
-}
-
-/// The editor component.
-#[function_component]
-pub fn Editor(props: &EditorProps) -> Html {
-    let gutter = use_node_ref();
-    let escaped = use_mut_ref(|| false);
-
-    {
-        let node = props.node.clone();
-        let text = props.text.clone();
-        use_effect_with(props.revision, move |_| {
-            if let Some(area) = node.cast::<HtmlTextAreaElement>() {
-                if area.value() != *text {
-                    area.set_value(&text);
-                }
-            }
-        });
-    }
-
-    let oninput = {
-        let on_input = props.on_input.clone();
-        Callback::from(move |event: InputEvent| {
-            let area: HtmlTextAreaElement = event.target_unchecked_into();
-            on_input.emit(area.value());
-        })
-    };
-
-    let onkeydown = {
-        let on_input = props.on_input.clone();
-        let escaped = escaped.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            let plain = !event.ctrl_key() && !event.alt_key() && !event.meta_key();
-            match event.key().as_str() {
-                "Escape" => *escaped.borrow_mut() = true,
-                "Tab" if plain && !event.shift_key() && !*escaped.borrow() => {
-                    event.prevent_default();
-                    let area: HtmlTextAreaElement = event.target_unchecked_into();
-                    let start = area.selection_start().ok().flatten().unwrap_or(0);
-                    let end = area.selection_end().ok().flatten().unwrap_or(start);
-                    let _ = area.set_range_text_with_start_and_end_and_mode(
-                        "  ",
-                        start,
-                        end,
-                        "end",
-                    );
-                    on_input.emit(area.value());
-                }
-                _ => *escaped.borrow_mut() = false,
-            }
-        })
-    };
-
+/// The editor's markup: the gutter and the textarea, `error_line` (1-based) marked.
+pub fn view(text: &str, error_line: Option<usize>, area: &NodeRef, gutter: &NodeRef, oninput: Callback<InputEvent>) -> Html {
+    let count = text.split('\n').count().max(1);
+    let (before, marked, after) = numbers(count, error_line);
     let onscroll = {
         let gutter = gutter.clone();
         Callback::from(move |event: Event| {
@@ -86,10 +25,6 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
-
-    let count = props.text.split('\n').count().max(1);
-    let (before, marked, after) = numbers(count, props.error_line);
-
     html! {
         <div class="editor">
             <pre class="gutter" aria-hidden="true" ref={gutter}>
@@ -98,22 +33,41 @@ pub fn Editor(props: &EditorProps) -> Html {
                 {after}
             </pre>
             <textarea
-                id={props.id.clone()}
-                ref={props.node.clone()}
+                id="editor"
+                ref={area}
                 data-testid="inject-input"
                 class="code"
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"
                 wrap="off"
-                aria-describedby={props.described_by.clone()}
-                aria-invalid={if props.error_line.is_some() { "true" } else { "false" }}
+                aria-describedby="editor-help inject-error"
+                aria-invalid={if error_line.is_some() { "true" } else { "false" }}
                 {oninput}
-                {onkeydown}
                 {onscroll}
             />
         </div>
     }
+}
+
+/// A key pressed in the textarea: Tab inserts two spaces at the caret (unless Escape came just
+/// before, or a modifier is held) and returns the new text. Runs in the event, so that the
+/// browser's own Tab (moving the focus) can be prevented.
+pub fn key_down(event: &KeyboardEvent, escaped: &Cell<bool>) -> Option<String> {
+    let plain = !event.ctrl_key() && !event.alt_key() && !event.meta_key();
+    match event.key().as_str() {
+        "Escape" => escaped.set(true),
+        "Tab" if plain && !event.shift_key() && !escaped.get() => {
+            event.prevent_default();
+            let area: HtmlTextAreaElement = event.target_unchecked_into();
+            let start = area.selection_start().ok().flatten().unwrap_or(0);
+            let end = area.selection_end().ok().flatten().unwrap_or(start);
+            let _ = area.set_range_text_with_start_and_end_and_mode("  ", start, end, "end");
+            return Some(area.value());
+        }
+        _ => escaped.set(false),
+    }
+    None
 }
 
 /// Line numbers `1..=count`, cut around the marked line: (before, marked, after).

@@ -3,26 +3,31 @@
 //!
 //! Every run goes through [`crate::engine::inject`]; while the learner types, runs are debounced.
 //! When the input has an error, the last good output stays on screen next to the error.
+//!
+//! The page is one struct component with one message enum; clicks, changes and keys are
+//! handled once, at the page's root, by what the target says (`data-act`, `id`, `data-key`).
+//! Every distinct closure, callback and hook type is code in the wasm, which is what the page's
+//! size is made of: the editor and the copy/download buttons are parts of this component too.
 
+use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use gloo::render::AnimationFrame;
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::annotations::{self, TOGGLES};
-use crate::components::editor::{numbers, Editor};
-use crate::components::output_actions::OutputActions;
+use crate::components::editor::{self, numbers};
+use crate::components::{output_actions, raw};
 use crate::diff::{self, Change};
 use crate::engine::{self, EngineError, Settings};
 use crate::explain::{self, Entry};
 use crate::samples::{self, SAMPLES};
 use crate::storage::{self, keys};
 use crate::warnings::{self, Located};
-
-/// Runs the engine for an input and options, and shows the result.
-type RunFn = dyn Fn(&str, &Settings);
 
 /// How long typing must pause before the output is recomputed.
 pub const DEBOUNCE_MS: u32 = 120;
@@ -96,295 +101,359 @@ fn measure(name: &str, start: &str) {
     }
 }
 
+/// The page's first output was marked (`first-output`, read by `make perf`).
+static FIRST_OUTPUT: AtomicBool = AtomicBool::new(false);
+
+/// What happens to the page.
+pub enum Msg {
+    /// The first frame is on screen: the first run, unless something ran already.
+    First,
+    /// Typing paused for [`DEBOUNCE_MS`]: run.
+    Run,
+    /// The editor's text changed (typing, Tab).
+    Input(String),
+    /// A `change` event in the page: the sample picker, an option, an annotation toggle.
+    Change(Event),
+    /// A click on a button with a `data-act`.
+    Act(Element),
+    /// An arrow key on the tabs (the focused tab).
+    TabKey(Element),
+}
+
 /// The playground page.
-#[function_component]
-pub fn InjectPage() -> Html {
-    let initial = use_memo((), |_| initial_text());
-    let text = use_state(|| Rc::<str>::from(initial.0.as_str()));
-    let sample = use_state(|| initial.1.clone());
-    let revision = use_state(|| 0u32);
-    let settings = use_state(initial_settings);
-    let shown = use_state(|| Rc::new(Shown::default()));
-    // The run counter and the last good output, shared by every closure of every render.
-    let runs = use_mut_ref(|| (0u64, None::<Rc<Good>>));
-    let tab = use_state(|| Tab::Output);
-    let highlight = use_state(|| None::<(usize, usize)>);
-    let timer = use_mut_ref(|| None::<Timeout>);
-    let editor = use_node_ref();
-    let output_mark = use_node_ref();
+pub struct InjectPage {
+    text: Rc<str>,
+    /// The sample picked ("" for the learner's own text).
+    sample: String,
+    /// Bumped whenever the page replaces the editor's text; `applied` is the one in the textarea.
+    revision: u32,
+    applied: Option<u32>,
+    settings: Settings,
+    shown: Shown,
+    /// The run whose refresh was last measured.
+    measured: u64,
+    tab: Tab,
+    /// The output lines of the chosen entry, and whether to scroll them into view.
+    highlight: Option<(usize, usize)>,
+    scroll: bool,
+    /// The copy/download status.
+    status: String,
+    /// The diff view's hunks, and the output they are of.
+    diff: Option<(Rc<Good>, Vec<diff::Hunk>)>,
+    timer: Option<Timeout>,
+    frame: Option<AnimationFrame>,
+    /// Escape was the last key in the editor: the next Tab leaves it.
+    escaped: Rc<Cell<bool>>,
+    editor: NodeRef,
+    gutter: NodeRef,
+    output_mark: NodeRef,
+}
 
-    // Runs the engine now, for `input` and `settings`.
-    let run: Rc<RunFn> = {
-        let shown = shown.setter();
-        let highlight = highlight.setter();
-        let runs = runs.clone();
-        Rc::new(move |input: &str, settings: &Settings| {
-            mark("inject-start");
-            let (count, last) = {
-                let runs = runs.borrow();
-                (runs.0 + 1, runs.1.clone())
-            };
-            let next = analyse(input, settings, last, count);
-            if next.error.is_none() {
-                highlight.set(None);
-            }
-            *runs.borrow_mut() = (count, next.good.clone());
-            shown.set(Rc::new(next));
-        })
-    };
-
-    // The first run waits for the first paint: the page shows at once, the output a frame later.
-    {
-        let run = run.clone();
-        let runs = runs.clone();
-        let text = text.clone();
-        let settings = settings.clone();
-        use_effect_with((), move |_| {
-            let frame = gloo::render::request_animation_frame(move |_| {
-                Timeout::new(0, move || {
-                    if runs.borrow().0 == 0 {
-                        run(&text, &settings);
-                    }
-                })
-                .forget();
-            });
-            move || drop(frame)
-        });
+impl InjectPage {
+    /// Runs the engine now, for the current text and settings.
+    fn run(&mut self) {
+        mark("inject-start");
+        self.timer = None;
+        let next = analyse(&self.text, &self.settings, self.shown.good.clone(), self.shown.run + 1);
+        if next.error.is_none() {
+            self.highlight = None;
+        }
+        self.shown = next;
     }
 
-    // Measures each refresh, from the start of the run to the DOM updated.
-    use_effect_with(shown.run, |run| {
-        if *run > 0 {
+    /// Replaces the editor text (a sample, a toggle) and runs at once.
+    fn replace(&mut self, text: String) {
+        storage::set(keys::TEXT, &text);
+        self.text = Rc::from(text);
+        self.revision += 1;
+        self.run();
+    }
+
+    fn go_to_line(&self, line: usize) {
+        if let Some(area) = self.editor.cast::<HtmlTextAreaElement>() {
+            let (start, end) = line_span_utf16(&self.text, line);
+            let _ = area.focus();
+            let _ = area.set_selection_range(start, end);
+        }
+    }
+
+    fn change(&mut self, event: Event) -> bool {
+        let target: HtmlInputElement = event.target_unchecked_into();
+        if let Some(key) = target.get_attribute("data-key") {
+            // An annotation toggle: edit the YAML text.
+            let Some(toggle) = TOGGLES.iter().find(|toggle| toggle.key == key) else { return false };
+            let edited = if annotations::has(&self.text, toggle.key) {
+                annotations::remove(&self.text, toggle.key)
+            } else {
+                annotations::set(&self.text, toggle.key, toggle.value)
+            };
+            self.replace(edited);
+            return true;
+        }
+        match target.id().as_str() {
+            "sample" => {
+                let Some(found) = samples::find(&target.value()) else { return false };
+                storage::set(keys::SAMPLE, found.id);
+                self.sample = found.id.to_owned();
+                self.replace(found.text.to_owned());
+                return true;
+            }
+            "hub" => self.settings.hub = target.value().trim().to_owned(),
+            "tag" => self.settings.tag = target.value().trim().to_owned(),
+            "native" => self.settings.native_sidecars = target.checked(),
+            _ => return false,
+        }
+        storage::set(keys::NATIVE, if self.settings.native_sidecars { "true" } else { "false" });
+        storage::set(keys::HUB, &self.settings.hub);
+        storage::set(keys::TAG, &self.settings.tag);
+        self.run();
+        true
+    }
+
+    fn act(&mut self, button: Element) -> bool {
+        let act = button.get_attribute("data-act").unwrap_or_default();
+        let (act, arg) = act.split_once(':').unwrap_or((&act, ""));
+        let number = || arg.parse::<usize>().unwrap_or(0);
+        match act {
+            "restore" => {
+                let Some(found) = samples::find(&self.sample) else { return false };
+                self.replace(found.text.to_owned());
+            }
+            "line" => {
+                self.go_to_line(number());
+                return false;
+            }
+            "tab" => self.tab = if arg == "diff" { Tab::Diff } else { Tab::Output },
+            "entry" => {
+                let Some(entry) = self.shown.good.as_ref().and_then(|good| good.entries.get(number())) else { return false };
+                self.tab = Tab::Output;
+                self.highlight = Some((entry.first, entry.last));
+                self.scroll = true;
+            }
+            "copy" | "download" => {
+                let Some(good) = self.shown.good.clone() else { return false };
+                self.status = if act == "copy" {
+                    if output_actions::copy(&good.output) {
+                        "Copied.".into()
+                    } else {
+                        "Copying is not allowed here: select the text and press Ctrl+C.".into()
+                    }
+                } else {
+                    let filename = self.filename();
+                    if output_actions::download(&good.output, &filename) {
+                        format!("Saved as {filename}.")
+                    } else {
+                        "Saving failed.".into()
+                    }
+                };
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn filename(&self) -> String {
+        format!("{}.injected.yaml", self.sample.rsplit('/').next().filter(|name| !name.is_empty()).unwrap_or("manifest"))
+    }
+}
+
+impl Component for InjectPage {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(_: &Context<Self>) -> Self {
+        let (text, sample) = initial_text();
+        InjectPage {
+            text: Rc::from(text),
+            sample,
+            revision: 0,
+            applied: None,
+            settings: initial_settings(),
+            shown: Shown::default(),
+            measured: 0,
+            tab: Tab::Output,
+            highlight: None,
+            scroll: false,
+            status: String::new(),
+            diff: None,
+            timer: None,
+            frame: None,
+            escaped: Rc::default(),
+            editor: NodeRef::default(),
+            gutter: NodeRef::default(),
+            output_mark: NodeRef::default(),
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::First => {
+                if self.shown.run > 0 {
+                    return false;
+                }
+                self.run();
+            }
+            Msg::Run => self.run(),
+            Msg::Input(value) => {
+                storage::set(keys::TEXT, &value);
+                self.text = Rc::from(value);
+                let link = ctx.link().clone();
+                self.timer = Some(Timeout::new(DEBOUNCE_MS, move || link.send_message(Msg::Run)));
+            }
+            Msg::Change(event) => {
+                if !self.change(event) {
+                    return false;
+                }
+            }
+            Msg::Act(button) => {
+                if !self.act(button) {
+                    return false;
+                }
+            }
+            Msg::TabKey(focused) => {
+                let (next, id) = match self.tab {
+                    Tab::Output => (Tab::Diff, "#tab-diff"),
+                    Tab::Diff => (Tab::Output, "#tab-output"),
+                };
+                self.tab = next;
+                let other = focused.parent_element().and_then(|list| list.query_selector(id).ok().flatten());
+                if let Some(other) = other.map(|other| other.unchecked_into::<HtmlElement>()) {
+                    let _ = other.focus();
+                }
+            }
+        }
+        // The diff is computed only while it is shown (typing does not pay for it), once per output.
+        if self.tab == Tab::Diff {
+            if let Some(good) = &self.shown.good {
+                if !self.diff.as_ref().is_some_and(|(of, _)| Rc::ptr_eq(of, good)) {
+                    self.diff = Some((good.clone(), diff_of(good)));
+                }
+            }
+        }
+        true
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        // The first run waits for the first paint: the page shows at once, the output a frame later.
+        if first_render {
+            let link = ctx.link().clone();
+            self.frame = Some(gloo::render::request_animation_frame(move |_| {
+                Timeout::new(0, move || link.send_message(Msg::First)).forget();
+            }));
+        }
+        // The editor shows a text the page replaced.
+        if self.applied != Some(self.revision) {
+            self.applied = Some(self.revision);
+            if let Some(area) = self.editor.cast::<HtmlTextAreaElement>() {
+                if area.value() != *self.text {
+                    area.set_value(&self.text);
+                }
+            }
+        }
+        // Measures each refresh, from the start of the run to the DOM updated.
+        if self.measured != self.shown.run {
+            self.measured = self.shown.run;
             if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
                 let _ = performance.measure_with_start_mark("inject-refresh", "inject-start");
-                if performance.get_entries_by_name("first-output").length() == 0 {
+                if !FIRST_OUTPUT.swap(true, Ordering::Relaxed) {
                     let _ = performance.mark("first-output");
                 }
             }
         }
-    });
-
-    // Brings the highlighted lines into view.
-    {
-        let output_mark = output_mark.clone();
-        use_effect_with(*highlight, move |highlight| {
-            if highlight.is_some() {
-                if let Some(mark) = output_mark.cast::<web_sys::Element>() {
-                    let options = web_sys::ScrollIntoViewOptions::new();
-                    options.set_block(web_sys::ScrollLogicalPosition::Center);
-                    mark.scroll_into_view_with_scroll_into_view_options(&options);
-                    // Scrolling a wide mark into view also scrolls sideways: go back to the line starts.
-                    if let Some(scroller) = mark.closest(".code-scroll").ok().flatten() {
-                        scroller.set_scroll_left(0);
-                    }
+        // Brings the highlighted lines into view.
+        if std::mem::take(&mut self.scroll) {
+            if let Some(mark) = self.output_mark.cast::<Element>() {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Center);
+                mark.scroll_into_view_with_scroll_into_view_options(&options);
+                // Scrolling a wide mark into view also scrolls sideways: go back to the line starts.
+                if let Some(scroller) = mark.closest(".code-scroll").ok().flatten() {
+                    scroller.set_scroll_left(0);
                 }
             }
-        });
+        }
     }
 
-    // Replaces the editor text (a sample, a toggle) and runs at once.
-    let replace = {
-        let text = text.clone();
-        let revision = revision.clone();
-        let timer = timer.clone();
-        let run = run.clone();
-        let settings = settings.clone();
-        Rc::new(move |new_text: String| {
-            timer.borrow_mut().take();
-            storage::set(keys::TEXT, &new_text);
-            run(&new_text, &settings);
-            text.set(Rc::from(new_text.as_str()));
-            revision.set(*revision + 1);
-        })
-    };
-
-    let on_input = {
-        let text = text.clone();
-        let timer = timer.clone();
-        let run = run.clone();
-        let settings = settings.clone();
-        Callback::from(move |value: String| {
-            storage::set(keys::TEXT, &value);
-            let settings = (*settings).clone();
-            let run = run.clone();
-            let input = value.clone();
-            *timer.borrow_mut() = Some(Timeout::new(DEBOUNCE_MS, move || run(&input, &settings)));
-            text.set(Rc::from(value.as_str()));
-        })
-    };
-
-    let on_sample = {
-        let sample = sample.clone();
-        let replace = replace.clone();
-        Callback::from(move |event: Event| {
-            let select: HtmlSelectElement = event.target_unchecked_into();
-            if let Some(found) = samples::find(&select.value()) {
-                storage::set(keys::SAMPLE, found.id);
-                sample.set(found.id.to_owned());
-                replace(found.text.to_owned());
-            }
-        })
-    };
-
-    let on_restore = {
-        let sample = sample.clone();
-        let replace = replace.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(found) = samples::find(&sample) {
-                replace(found.text.to_owned());
-            }
-        })
-    };
-
-    // Changes one option and runs at once.
-    let change_settings = {
-        let settings = settings.clone();
-        let text = text.clone();
-        let run = run.clone();
-        Rc::new(move |update: &dyn Fn(&mut Settings)| {
-            let mut next = (*settings).clone();
-            update(&mut next);
-            storage::set(keys::NATIVE, if next.native_sidecars { "true" } else { "false" });
-            storage::set(keys::HUB, &next.hub);
-            storage::set(keys::TAG, &next.tag);
-            run(&text, &next);
-            settings.set(next);
-        })
-    };
-
-    let on_native = {
-        let change = change_settings.clone();
-        Callback::from(move |event: Event| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            change(&|settings: &mut Settings| settings.native_sidecars = input.checked());
-        })
-    };
-    let on_hub = {
-        let change = change_settings.clone();
-        Callback::from(move |event: Event| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            change(&|settings: &mut Settings| settings.hub = input.value().trim().to_owned());
-        })
-    };
-    let on_tag = {
-        let change = change_settings.clone();
-        Callback::from(move |event: Event| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            change(&|settings: &mut Settings| settings.tag = input.value().trim().to_owned());
-        })
-    };
-
-    let go_to_line = {
-        let editor = editor.clone();
-        let text = text.clone();
-        Callback::from(move |line: usize| {
-            if let Some(area) = editor.cast::<HtmlTextAreaElement>() {
-                let (start, end) = line_span_utf16(&text, line);
-                let _ = area.focus();
-                let _ = area.set_selection_range(start, end);
-            }
-        })
-    };
-
-    let select_tab = {
-        let tab = tab.clone();
-        Callback::from(move |next: Tab| tab.set(next))
-    };
-    let on_tab_key = {
-        let tab = tab.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            let next = match (event.key().as_str(), *tab) {
-                ("ArrowRight" | "ArrowLeft", Tab::Output) => Tab::Diff,
-                ("ArrowRight" | "ArrowLeft", Tab::Diff) => Tab::Output,
-                _ => return,
-            };
-            event.prevent_default();
-            tab.set(next);
-            let id = if next == Tab::Output { "tab-output" } else { "tab-diff" };
-            if let Some(element) = web_sys::window()
-                .and_then(|window| window.document())
-                .and_then(|document| document.get_element_by_id(id))
-                .and_then(|element| element.dyn_into::<HtmlElement>().ok())
-            {
-                let _ = element.focus();
-            }
-        })
-    };
-
-    let on_entry = {
-        let highlight = highlight.clone();
-        let tab = tab.clone();
-        Callback::from(move |range: (usize, usize)| {
-            tab.set(Tab::Output);
-            highlight.set(Some(range));
-        })
-    };
-
-    let error_line = shown.error.as_ref().and_then(|error| error.line);
-    let good = shown.good.clone();
-    let stale = shown.error.is_some() && good.is_some();
-    let filename = format!(
-        "{}.injected.yaml",
-        sample.rsplit('/').next().filter(|name| !name.is_empty()).unwrap_or("manifest")
-    );
-
-    html! {
-        <div class="inject">
-            <section class="pane editor-pane" aria-labelledby="editor-heading">
-                <div class="pane-head">
-                    <h2 id="editor-heading"><label for="editor">{"Your manifest"}</label></h2>
-                </div>
-                <div class="row sample-row">
-                    <label for="sample">{"Sample"}</label>
-                    <select id="sample" data-testid="inject-sample" onchange={on_sample}>
-                        { sample_options(&sample) }
-                    </select>
-                    <button type="button" onclick={on_restore} disabled={samples::find(&sample).is_none()}
-                        title="Put the sample's original text back">{"Restore"}</button>
-                </div>
-                <Editor
-                    text={(*text).clone()}
-                    revision={*revision}
-                    on_input={on_input}
-                    error_line={error_line}
-                    node={editor.clone()}
-                    id="editor"
-                    described_by="editor-help inject-error"
-                />
-                <p id="editor-help" class="help">{"Tab indents. Press Escape, then Tab, to leave the editor."}</p>
-                { error_box(shown.error.as_ref(), go_to_line.clone()) }
-                { warnings_view(good.as_deref(), go_to_line) }
-                { options_panel(&settings, &text, on_native, on_hub, on_tag, replace.clone()) }
-            </section>
-
-            <section class="pane output-pane" aria-labelledby="output-heading">
-                <div class="pane-head">
-                    <h2 id="output-heading">{"Injected"}</h2>
-                    <div role="tablist" aria-label="Output views" class="tabs" onkeydown={on_tab_key}>
-                        { tab_button(Tab::Output, *tab, "tab-output", "panel-output", "YAML", select_tab.clone()) }
-                        { tab_button(Tab::Diff, *tab, "tab-diff", "panel-diff", "Diff", select_tab) }
-                    </div>
-                    <OutputActions output={good.as_ref().map(|good| AttrValue::from(good.output.clone()))} filename={filename} />
-                </div>
-                if stale {
-                    <p class="stale" role="status">{"The input has an error: this is the last output that worked."}</p>
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let onclick = link.batch_callback(|event: MouseEvent| {
+            let target: Element = event.target_unchecked_into();
+            target.closest("button[data-act]").ok().flatten().map(Msg::Act)
+        });
+        let onchange = link.callback(Msg::Change);
+        let onkeydown = {
+            let escaped = self.escaped.clone();
+            link.batch_callback(move |event: KeyboardEvent| {
+                let target: Element = event.target_unchecked_into();
+                if target.id() == "editor" {
+                    return editor::key_down(&event, &escaped).map(Msg::Input);
                 }
-                <div id="panel-output" role="tabpanel" aria-labelledby="tab-output" hidden={*tab != Tab::Output} class="code-view">
-                    <OutputView good={good.clone()} highlight={*highlight} mark_ref={output_mark} />
-                </div>
-                <div id="panel-diff" role="tabpanel" aria-labelledby="tab-diff" hidden={*tab != Tab::Diff} class="code-view">
-                    // The diff is computed only while it is shown: typing does not pay for it.
-                    if *tab == Tab::Diff {
-                        if let Some(good) = good.clone() { <DiffView {good} /> }
-                    }
-                </div>
-            </section>
+                let arrow = matches!(event.key().as_str(), "ArrowRight" | "ArrowLeft");
+                if arrow && target.get_attribute("role").as_deref() == Some("tab") {
+                    event.prevent_default();
+                    return Some(Msg::TabKey(target));
+                }
+                None
+            })
+        };
+        let oninput = link.callback(|event: InputEvent| {
+            let area: HtmlTextAreaElement = event.target_unchecked_into();
+            Msg::Input(area.value())
+        });
 
-            <section class="pane explain-pane" aria-labelledby="explain-heading">
-                <h2 id="explain-heading">{"What was added and why"}</h2>
-                { explain_view(good.as_deref(), *highlight, on_entry) }
-            </section>
-        </div>
+        let shown = &self.shown;
+        let error_line = shown.error.as_ref().and_then(|error| error.line);
+        let good = shown.good.clone();
+        let stale = shown.error.is_some() && good.is_some();
+        let tab = self.tab;
+
+        html! {
+            <div class="inject" {onclick} {onchange} {onkeydown}>
+                <section class="pane editor-pane" aria-labelledby="editor-heading">
+                    { raw(r#"<div class="pane-head"><h2 id="editor-heading"><label for="editor">Your manifest</label></h2></div>"#) }
+                    <div class="row sample-row">
+                        { raw(r#"<label for="sample">Sample</label>"#) }
+                        <select id="sample" data-testid="inject-sample">
+                            { sample_options(&self.sample) }
+                        </select>
+                        <button type="button" data-act="restore" disabled={samples::find(&self.sample).is_none()}
+                            title="Put the sample's original text back">{"Restore"}</button>
+                    </div>
+                    { editor::view(&self.text, error_line, &self.editor, &self.gutter, oninput) }
+                    { raw(r#"<p id="editor-help" class="help">Tab indents. Press Escape, then Tab, to leave the editor.</p>"#) }
+                    { error_box(shown.error.as_ref()) }
+                    { warnings_view(good.as_deref()) }
+                    { options_panel(&self.settings, &self.text) }
+                </section>
+
+                <section class="pane output-pane" aria-labelledby="output-heading">
+                    <div class="pane-head">
+                        { raw(r#"<h2 id="output-heading">Injected</h2>"#) }
+                        <div role="tablist" aria-label="Output views" class="tabs">
+                            { tab_button(tab == Tab::Output, ["tab-output", "panel-output", "tab:output", "YAML"]) }
+                            { tab_button(tab == Tab::Diff, ["tab-diff", "panel-diff", "tab:diff", "Diff"]) }
+                        </div>
+                        { output_actions::view(good.is_none(), &self.status) }
+                    </div>
+                    if stale {
+                        { raw(r#"<p class="stale" role="status">The input has an error: this is the last output that worked.</p>"#) }
+                    }
+                    <div id="panel-output" role="tabpanel" aria-labelledby="tab-output" hidden={tab != Tab::Output} class="code-view">
+                        { output_view(good.as_deref(), self.highlight, &self.output_mark) }
+                    </div>
+                    <div id="panel-diff" role="tabpanel" aria-labelledby="tab-diff" hidden={tab != Tab::Diff} class="code-view">
+                        if tab == Tab::Diff {
+                            if let Some((_, hunks)) = &self.diff { { diff_view(hunks) } }
+                        }
+                    </div>
+                </section>
+
+                <section class="pane explain-pane" aria-labelledby="explain-heading">
+                    { raw(r#"<h2 id="explain-heading">What was added and why</h2>"#) }
+                    { explain_view(good.as_deref(), self.highlight) }
+                </section>
+            </div>
+        }
     }
 }
 
@@ -411,7 +480,12 @@ fn sample_options(current: &str) -> Html {
     }
 }
 
-fn error_box(error: Option<&EngineError>, go_to_line: Callback<usize>) -> Html {
+/// A "Go to line" button (handled by the page's click handler).
+fn line_button(line: usize) -> Html {
+    html! { <button type="button" data-act={format!("line:{line}")}>{format!("Go to line {line}")}</button> }
+}
+
+fn error_box(error: Option<&EngineError>) -> Html {
     let Some(error) = error else {
         return html! { <div id="inject-error" data-testid="inject-error" class="error" hidden=true role="alert"></div> };
     };
@@ -419,107 +493,63 @@ fn error_box(error: Option<&EngineError>, go_to_line: Callback<usize>) -> Html {
     html! {
         <div id="inject-error" data-testid="inject-error" class="error" role="alert">
             <span class="error-text">{at}{error.message.clone()}</span>
-            if let Some(line) = error.line {
-                <button type="button" onclick={move |_| go_to_line.emit(line)}>{format!("Go to line {line}")}</button>
-            }
+            { for error.line.map(line_button) }
         </div>
     }
 }
 
-fn options_panel(
-    settings: &Settings,
-    text: &str,
-    on_native: Callback<Event>,
-    on_hub: Callback<Event>,
-    on_tag: Callback<Event>,
-    replace: Rc<dyn Fn(String)>,
-) -> Html {
+fn options_panel(settings: &Settings, text: &str) -> Html {
     html! {
         <div class="options">
             <fieldset>
-                <legend>{"Options"}</legend>
+                { raw("<legend>Options</legend>") }
                 <label class="check">
-                    <input type="checkbox" data-testid="inject-native" checked={settings.native_sidecars} onchange={on_native} />
-                    {"Native sidecars"}
-                    <span class="help">{" (istio-proxy as an init container with restartPolicy: Always)"}</span>
+                    <input id="native" type="checkbox" data-testid="inject-native" checked={settings.native_sidecars} />
+                    { raw(r#"Native sidecars<span class="help"> (istio-proxy as an init container with restartPolicy: Always)</span>"#) }
                 </label>
                 <div class="row">
-                    <label for="hub">{"Hub"}</label>
-                    <input id="hub" data-testid="inject-hub" type="text" placeholder="docker.io/istio" value={settings.hub.clone()} onchange={on_hub} spellcheck="false" />
-                    <label for="tag">{"Tag"}</label>
-                    <input id="tag" data-testid="inject-tag" type="text" placeholder={engine::ISTIO_VERSION} value={settings.tag.clone()} onchange={on_tag} spellcheck="false" />
+                    { raw(r#"<label for="hub">Hub</label>"#) }
+                    <input id="hub" data-testid="inject-hub" type="text" placeholder="docker.io/istio" value={settings.hub.clone()} spellcheck="false" />
+                    { raw(r#"<label for="tag">Tag</label>"#) }
+                    <input id="tag" data-testid="inject-tag" type="text" placeholder={engine::ISTIO_VERSION} value={settings.tag.clone()} spellcheck="false" />
                 </div>
             </fieldset>
             <fieldset>
-                <legend>{"Annotations (edit the YAML)"}</legend>
-                { for TOGGLES.iter().map(|toggle| {
-                    let on = annotations::has(text, toggle.key);
-                    let text = text.to_owned();
-                    let replace = replace.clone();
-                    let onchange = Callback::from(move |_: Event| {
-                        let edited = if on {
-                            annotations::remove(&text, toggle.key)
-                        } else {
-                            annotations::set(&text, toggle.key, toggle.value)
-                        };
-                        replace(edited);
-                    });
-                    html! {
-                        <label class="check" title={toggle.help}>
-                            <input type="checkbox" data-testid="inject-annotation" data-key={toggle.key} checked={on} {onchange} />
-                            {toggle.label}
-                            <code class="key">{format!(" {}", toggle.key)}</code>
-                        </label>
-                    }
+                { raw("<legend>Annotations (edit the YAML)</legend>") }
+                { for TOGGLES.iter().map(|toggle| html! {
+                    <label class="check" title={toggle.help}>
+                        <input type="checkbox" data-testid="inject-annotation" data-key={toggle.key} checked={annotations::has(text, toggle.key)} />
+                        {toggle.label}
+                        <code class="key">{format!(" {}", toggle.key)}</code>
+                    </label>
                 }) }
             </fieldset>
         </div>
     }
 }
 
-fn tab_button(this: Tab, current: Tab, id: &'static str, panel: &'static str, label: &'static str, select: Callback<Tab>) -> Html {
-    let selected = this == current;
+/// A tab: its id, its panel, its `data-act` and its label.
+fn tab_button(selected: bool, [id, panel, act, label]: [&'static str; 4]) -> Html {
     html! {
-        <button type="button" role="tab" id={id} aria-controls={panel}
+        <button type="button" role="tab" {id} aria-controls={panel} data-act={act}
             aria-selected={if selected { "true" } else { "false" }}
-            tabindex={if selected { "0" } else { "-1" }}
-            onclick={move |_| select.emit(this)}>{label}</button>
-    }
-}
-
-#[derive(Properties)]
-struct OutputProps {
-    good: Option<Rc<Good>>,
-    highlight: Option<(usize, usize)>,
-    mark_ref: NodeRef,
-}
-
-impl PartialEq for OutputProps {
-    // By identity: typing re-renders the page, but the output only changes with a new run.
-    fn eq(&self, other: &Self) -> bool {
-        let same_good = match (&self.good, &other.good) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
-        same_good && self.highlight == other.highlight && self.mark_ref == other.mark_ref
+            tabindex={if selected { "0" } else { "-1" }}>{label}</button>
     }
 }
 
 /// The injected YAML with line numbers; the lines of the chosen entry are marked.
-#[function_component]
-fn OutputView(props: &OutputProps) -> Html {
-    let output = props.good.as_ref().map(|good| good.output.as_str()).unwrap_or("");
+fn output_view(good: Option<&Good>, highlight: Option<(usize, usize)>, mark_ref: &NodeRef) -> Html {
+    let output = good.map(|good| good.output.as_str()).unwrap_or("");
     let count = output.lines().count().max(1);
     let (gutter, _, _) = numbers(count, None);
-    let (before, marked, after) = split_lines(output, props.highlight);
+    let (before, marked, after) = split_lines(output, highlight);
     html! {
         <div class="code-scroll">
             <pre class="gutter" aria-hidden="true">{gutter}</pre>
             <pre class="code output" data-testid="inject-output" tabindex="0" aria-label="Injected YAML">
-                {before}
-                if let Some(marked) = marked { <mark class="linked" ref={props.mark_ref.clone()}>{marked}</mark> }
-                {after}
+                {before.to_owned()}
+                if let Some(marked) = marked { <mark class="linked" ref={mark_ref}>{marked.to_owned()}</mark> }
+                {after.to_owned()}
             </pre>
         </div>
     }
@@ -539,36 +569,16 @@ fn split_lines(text: &str, range: Option<(usize, usize)>) -> (&str, Option<&str>
     (&text[..start], Some(&text[start..end]), &text[end..])
 }
 
-#[derive(Properties)]
-struct DiffProps {
-    good: Rc<Good>,
-}
-
-impl PartialEq for DiffProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.good, &other.good)
-    }
-}
-
-/// The same output, compared by identity (a cheap dependency for `use_memo`).
-struct Same(Rc<Good>);
-
-impl PartialEq for Same {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
+fn diff_of(good: &Good) -> Vec<diff::Hunk> {
+    mark("inject-diff-start");
+    let hunks = diff::lines(&good.input, &good.output);
+    measure("inject-diff", "inject-diff-start");
+    hunks
 }
 
 /// The line diff of the input and the output, every added line marked `+`, every removed `-`.
-#[function_component]
-fn DiffView(props: &DiffProps) -> Html {
-    let hunks = use_memo(Same(props.good.clone()), |same| {
-        mark("inject-diff-start");
-        let hunks = diff::lines(&same.0.input, &same.0.output);
-        measure("inject-diff", "inject-diff-start");
-        hunks
-    });
-    let (added, removed) = diff::counts(&hunks);
+fn diff_view(hunks: &[diff::Hunk]) -> Html {
+    let (added, removed) = diff::counts(hunks);
     html! {
         <>
             <p class="diff-summary">{format!("{added} lines added or changed, {removed} lines removed or rewritten")}</p>
@@ -584,53 +594,50 @@ fn DiffView(props: &DiffProps) -> Html {
                         text.push_str(sign);
                         text.push_str(line);
                     }
-                    html! { <span class={class} data-lines={hunk.lines.to_string()}>{text}</span> }
+                    // `~className` (the property) rather than a dynamic `class`, which would
+                    // build a yew::Classes set: that code costs the page 1 KB of brotli.
+                    html! { <span ~className={class} data-lines={hunk.lines.to_string()}>{text}</span> }
                 }) }
             </pre>
         </>
     }
 }
 
-fn warnings_view(good: Option<&Good>, go_to_line: Callback<usize>) -> Html {
+fn warnings_view(good: Option<&Good>) -> Html {
     let warnings = good.map(|good| good.warnings.as_slice()).unwrap_or(&[]);
     if warnings.is_empty() {
         return html! {};
     }
     html! {
         <ul class="warnings" data-testid="inject-warnings" aria-label="Warnings">
-            { for warnings.iter().map(|warning| {
-                let go_to_line = go_to_line.clone();
-                html! {
-                    <li>
-                        if let Some(line) = warning.line {
-                            {format!("Line {line}: ")}
-                        }
-                        {warning.text.clone()}
-                        if let Some(line) = warning.line {
-                            {" "}<button type="button" onclick={move |_| go_to_line.emit(line)}>{format!("Go to line {line}")}</button>
-                        }
-                    </li>
-                }
+            { for warnings.iter().map(|warning| html! {
+                <li>
+                    if let Some(line) = warning.line {
+                        {format!("Line {line}: ")}
+                    }
+                    {warning.text.clone()}
+                    if let Some(line) = warning.line {
+                        {" "}{line_button(line)}
+                    }
+                </li>
             }) }
         </ul>
     }
 }
 
-fn explain_view(good: Option<&Good>, highlight: Option<(usize, usize)>, on_entry: Callback<(usize, usize)>) -> Html {
+fn explain_view(good: Option<&Good>, highlight: Option<(usize, usize)>) -> Html {
     let entries = good.map(|good| good.entries.as_slice()).unwrap_or(&[]);
     if entries.is_empty() {
-        return html! { <p class="help" data-testid="inject-explain-empty">{"No sidecar was added: nothing in this input is a workload that kube-inject injects."}</p> };
+        return raw(r#"<p class="help" data-testid="inject-explain-empty">No sidecar was added: nothing in this input is a workload that kube-inject injects.</p>"#);
     }
     html! {
         <ol class="entries" data-testid="inject-explain">
-            { for entries.iter().map(|entry| {
-                let range = (entry.first, entry.last);
-                let on_entry = on_entry.clone();
-                let current = highlight == Some(range);
+            { for entries.iter().enumerate().map(|(index, entry)| {
+                let current = highlight == Some((entry.first, entry.last));
                 html! {
-                    <li class={classes!("entry", current.then_some("current"))}>
-                        <button type="button" class="entry-link" aria-pressed={if current { "true" } else { "false" }}
-                            onclick={move |_| on_entry.emit(range)}>
+                    // The class as a property, like the diff's spans (no yew::Classes).
+                    <li ~className={if current { "entry current" } else { "entry" }}>
+                        <button type="button" class="entry-link" data-act={format!("entry:{index}")} aria-pressed={if current { "true" } else { "false" }}>
                             <strong>{entry.title.clone()}</strong>
                             <span class="where">{format!(" {} · lines {}–{}", entry.workload, entry.first, entry.last)}</span>
                         </button>
