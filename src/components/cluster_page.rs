@@ -365,31 +365,6 @@ fn PodsPanel(props: &PodsProps) -> Html {
 /// Where the cluster page lives relative to the main page.
 pub const CLUSTER_HREF: &str = "cluster/#/cluster";
 
-/// `#/cluster` opened in the main bundle: go to the cluster page (a link where that is impossible).
-#[function_component]
-pub fn ClusterRedirect() -> Html {
-    use_effect_with((), |_| {
-        if let Some(window) = web_sys::window() {
-            let location = window.location();
-            let http = matches!(location.protocol().as_deref(), Ok("http:") | Ok("https:"));
-            let single_file = window
-                .document()
-                .and_then(|d| d.document_element())
-                .is_some_and(|root| root.has_attribute("data-single-file"));
-            if http && !single_file {
-                let search = location.search().unwrap_or_default();
-                let _ = location.replace(&format!("cluster/{search}#/cluster"));
-            }
-        }
-    });
-    html! {
-        <section class="not-found">
-            <h2>{"The simulated cluster"}</h2>
-            <p>{"The cluster has a page of its own: "}<a href={CLUSTER_HREF}>{"open it"}</a>{". (The single-file build holds only the injection playground.)"}</p>
-        </section>
-    }
-}
-
 /// The cluster page's shell: header, links back to the playground, the cluster view.
 #[function_component]
 pub fn ClusterApp() -> Html {

@@ -2277,7 +2277,7 @@ Usage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more
                 c
             })
             .collect();
-        let d = Deployment::new(&ns, &name, labels, replicas, containers);
+        let d = Deployment::new(ns, &name, labels, replicas, containers);
         match self.cluster.create(Object::Deployment(Box::new(d))) {
             Ok(()) => {
                 out.line(&format!("deployment.apps/{name} created"));

@@ -359,14 +359,10 @@ impl Shell {
         let changes = self.cluster.take_changes();
         match &mut self.watch {
             Some(Watch::Get(_)) => self.watch_rows(changes, out),
-            Some(Watch::Wait(w)) => {
-                if w.pods
-                    .iter()
-                    .all(|(ns, n)| self.cluster.pod(ns, n).is_none())
-                {
-                    self.watch = None;
-                }
+            Some(Watch::Wait(w)) if w.pods.iter().all(|(ns, n)| self.cluster.pod(ns, n).is_none()) => {
+                self.watch = None;
             }
+            Some(Watch::Wait(_)) => {}
             Some(Watch::Rollout(f)) => match self.cluster.deployment(&f.namespace, &f.name) {
                 Some(d) => {
                     let (msg, done) = crate::kubectl::rollout_message(d);
