@@ -25,8 +25,6 @@ pub struct Workload<'a> {
     pub namespace: &'a str,
 }
 
-const TEMPLATES: &[&str] = &["gateway", "grpc-agent", "grpc-simple", "sidecar"];
-
 fn ann<'a>(pod: &'a Value, key: &str) -> Option<&'a Value> {
     pod.get_path(&["metadata", "annotations", key])
 }
@@ -262,17 +260,16 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
                     format!("failed parsing generated injected YAML (check Istio sidecar injector configuration): {}", e.message)
                 })?
             }
-            (None, "sidecar") => templates::sidecar(&tpl),
-            (None, "gateway") => templates::gateway(&tpl),
-            (None, "grpc-simple") => templates::grpc_simple(&tpl),
-            (None, "grpc-agent") => templates::grpc_agent(&tpl),
-            (None, other) => {
-                let mut have: Vec<String> = TEMPLATES.iter().map(|t| t.to_string()).collect();
-                have.extend(user_templates.into_iter().flat_map(|m| m.keys().cloned()));
-                meshsim_yaml::sort::sort(&mut have);
-                have.dedup();
-                return Err(format!("requested template {} not found; have {}", crate::objects::go_quote(other), have.join(", ")));
-            }
+            (None, other) => match templates::render(other, &tpl) {
+                Some(v) => v,
+                None => {
+                    let mut have: Vec<String> = templates::NAMES.iter().map(|t| t.to_string()).collect();
+                    have.extend(user_templates.into_iter().flat_map(|m| m.keys().cloned()));
+                    meshsim_yaml::sort::sort(&mut have);
+                    have.dedup();
+                    return Err(format!("requested template {} not found; have {}", crate::objects::go_quote(other), have.join(", ")));
+                }
+            },
         };
         merge_into(&mut template_pod, &rendered, "");
         if native {
