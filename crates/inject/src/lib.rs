@@ -19,6 +19,7 @@
 
 pub mod annotations;
 pub mod config;
+pub mod lowercase;
 pub mod template_data;
 pub mod merge;
 pub mod objects;

@@ -133,7 +133,7 @@ impl Tpl<'_> {
         Some(format!(
             "kubernetes://apis/{}/namespaces/{ns}/{}s/{}",
             self.api_version,
-            self.kind.to_lowercase(),
+            crate::lowercase::to_lowercase(self.kind),
             self.deploy_name
         ))
     }
