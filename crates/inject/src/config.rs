@@ -190,8 +190,11 @@ impl Config {
 
     /// A boolean value (missing is false).
     pub fn v_bool(&self, path: &[&str]) -> bool {
-        matches!(self.values.get_path(path), Some(Value::Bool(true)))
-            || matches!(self.values.get_path(path), Some(Value::String(s)) if s == "true")
+        match self.values.get_path(path) {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => s == "true",
+            _ => false,
+        }
     }
 
     /// True when CNI is enabled.

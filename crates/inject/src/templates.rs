@@ -175,7 +175,8 @@ pub fn render(name: &str, t: &Tpl) -> Option<Value> {
 ///
 /// * A string `$expr` is the value of the expression [`Tpl::eval`]; in a string `$text` with
 ///   `{{expr}}` parts, they are replaced by their text. An absent value drops the map entry or list item.
-/// * A map key `key?cond` is kept only when `cond` holds ([`Tpl::holds`]). A map whose first entry
+/// * A map key `key?cond` is kept only when `cond` holds ([`Tpl::holds`]); the entries of a map
+///   under the key `$+` are added to the enclosing map. A map whose first entry
 ///   is `$if: cond` is dropped unless `cond` holds; one with `$val: X` stands for X.
 /// * In a list, an item that is a list (an alias of a shared list) and `$*expr` are spliced, and a
 ///   map with `$each: expr` is repeated for every item of that list, with `$item` the item.
@@ -212,8 +213,12 @@ fn fill(node: &Value, t: &Tpl, item: Option<&Value>) -> Option<Value> {
                     None if k == "$val" => return fill(v, t, item),
                     None => k,
                 };
-                if let Some(v) = fill(v, t, item) {
-                    out.insert(key.to_string(), v);
+                match fill(v, t, item) {
+                    Some(Value::Map(more)) if key == "$+" => out.extend(more),
+                    Some(v) => {
+                        out.insert(key.to_string(), v);
+                    }
+                    None => {}
                 }
             }
             Some(Value::Map(out))
