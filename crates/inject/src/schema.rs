@@ -9,7 +9,6 @@
 
 use crate::quantity;
 use meshsim_yaml::{gofmt, Mapping, Value};
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// A field type from the table.
@@ -43,7 +42,7 @@ struct TypeDef {
     index: indexmap::IndexMap<String, usize>,
 }
 
-type Types = BTreeMap<String, TypeDef>;
+type Types = indexmap::IndexMap<String, TypeDef>;
 
 fn parse_ty(s: &str) -> Ty {
     if let Some(rest) = s.strip_prefix('*') {
