@@ -35,14 +35,15 @@ struct Field {
     omitempty: bool,
 }
 
-/// A struct type: its fields in Go order and an index from JSON name to field.
-#[derive(Debug, Default)]
+/// A struct type: its name and fields in Go order.
+#[derive(Debug)]
 struct TypeDef {
+    name: String,
     fields: Vec<Field>,
-    index: indexmap::IndexMap<String, usize>,
 }
 
-type Types = indexmap::IndexMap<String, TypeDef>;
+/// The struct types, sorted by name.
+type Types = Vec<TypeDef>;
 
 fn parse_ty(s: &str) -> Ty {
     if let Some(rest) = s.strip_prefix('*') {
@@ -71,33 +72,35 @@ fn types() -> &'static Types {
     static TYPES: OnceLock<Types> = OnceLock::new();
     TYPES.get_or_init(|| {
         let mut types = Types::new();
-        let mut current: Option<String> = None;
         for line in include_str!("schema.txt").lines() {
             let t = line.trim();
             if t.is_empty() || t.starts_with('#') {
                 continue;
             }
             if !line.starts_with(' ') {
-                current = Some(t.to_string());
-                types.insert(t.to_string(), TypeDef::default());
+                types.push(TypeDef { name: t.to_string(), fields: Vec::new() });
                 continue;
             }
             let mut parts = t.split_whitespace();
             let name = parts.next().expect("field name").to_string();
             let ty = parse_ty(parts.next().expect("field type"));
             let omitempty = parts.next() != Some("!");
-            let owner = current.as_ref().expect("fields follow a type name");
-            let def = types.get_mut(owner).expect("type registered");
-            def.index.insert(name.clone(), def.fields.len());
-            def.fields.push(Field { name, ty, omitempty });
+            types.last_mut().expect("fields follow a type name").fields.push(Field { name, ty, omitempty });
         }
+        meshsim_yaml::sort::sort_by(&mut types, |a, b| a.name.cmp(&b.name));
         types
     })
 }
 
+/// The struct type `name`.
+fn lookup(name: &str) -> Option<&'static TypeDef> {
+    let types = types();
+    types.binary_search_by(|d| d.name.as_str().cmp(name)).ok().map(|i| &types[i])
+}
+
 /// True when `kind` has an entry in the table.
 pub fn knows(kind: &str) -> bool {
-    types().contains_key(kind)
+    lookup(kind).is_some()
 }
 
 /// A decode failure, worded as Go's `encoding/json` words it.
@@ -182,7 +185,7 @@ pub fn normalize_owned(v: Value, type_name: &str) -> Result<Value, DecodeError> 
 }
 
 fn normalize_struct(v: Value, type_name: &str, ctx: &Ctx) -> Result<Value, DecodeError> {
-    let def = types().get(type_name).unwrap_or_else(|| panic!("type {type_name} is in schema.txt"));
+    let def = lookup(type_name).unwrap_or_else(|| panic!("type {type_name} is in schema.txt"));
     let fields = &def.fields;
     let input = match v {
         Value::Null => Mapping::new(),
@@ -204,7 +207,7 @@ fn normalize_struct(v: Value, type_name: &str, ctx: &Ctx) -> Result<Value, Decod
     let mut slots: Vec<Option<Value>> = vec![None; fields.len()];
     let mut exact = vec![false; fields.len()];
     for (k, v) in input {
-        if let Some(&i) = def.index.get(k.as_str()) {
+        if let Some(i) = fields.iter().position(|f| f.name == k) {
             slots[i] = Some(v);
             exact[i] = true;
         } else if let Some(i) = fields.iter().position(|f| f.name.eq_ignore_ascii_case(&k)) {
