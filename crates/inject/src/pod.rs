@@ -79,10 +79,14 @@ fn normalized_annotation_key(k: &str) -> String {
 
 fn clear_prometheus_annotations(pod: &mut Value) {
     let a = annotations_mut(pod);
-    a.retain(|k, _| {
-        let n = normalized_annotation_key(k);
-        !matches!(n.as_str(), "prometheus_io_scrape" | "prometheus_io_port" | "prometheus_io_path")
-    });
+    let gone: Vec<String> = a
+        .keys()
+        .filter(|k| matches!(normalized_annotation_key(k).as_str(), "prometheus_io_scrape" | "prometheus_io_port" | "prometheus_io_path"))
+        .cloned()
+        .collect();
+    for k in gone {
+        a.shift_remove(&k);
+    }
 }
 
 /// Istio's `stripPod`: removes previously injected containers and metadata from the template
@@ -254,8 +258,7 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
                         "template {name:?} is user-written (values.sidecarInjectorWebhook.templates) and this build has no Go template engine; use the meshsim command"
                     ));
                 };
-                let data = crate::template_data::data(&tpl, stripped.get("metadata").unwrap_or(&null));
-                let text = renderer.0.render(name, src, &data)?;
+                let text = renderer.0.render_pod(name, src, &tpl, stripped.get("metadata").unwrap_or(&null))?;
                 meshsim_yaml::load(&text).map_err(|e| {
                     format!("failed parsing generated injected YAML (check Istio sidecar injector configuration): {}", e.message)
                 })?
