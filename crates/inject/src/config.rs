@@ -112,7 +112,7 @@ pub fn overlay(base: &mut Value, overlay: &Value) {
     match (base, overlay) {
         (Value::Map(b), Value::Map(o)) => {
             for (k, v) in o {
-                match b.get_mut(k) {
+                match b.get_mut(k.as_str()) {
                     Some(slot) if matches!(slot, Value::Map(_)) && matches!(v, Value::Map(_)) => {
                         self::overlay(slot, v)
                     }

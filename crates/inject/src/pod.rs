@@ -85,7 +85,7 @@ fn clear_prometheus_annotations(pod: &mut Value) {
         .cloned()
         .collect();
     for k in gone {
-        a.shift_remove(&k);
+        a.shift_remove(k.as_str());
     }
 }
 

@@ -44,7 +44,7 @@ fn is_default(key: &str, v: &Value) -> bool {
 /// Merges a proxy config overlay (maps merge, scalars replace).
 pub fn merge(base: &mut Mapping, overlay: &Mapping) {
     for (k, v) in overlay {
-        match (base.get_mut(k), v) {
+        match (base.get_mut(k.as_str()), v) {
             (Some(Value::Map(b)), Value::Map(o)) if k == "proxyMetadata" => {
                 for (mk, mv) in o {
                     b.insert(mk.clone(), mv.clone());
