@@ -125,19 +125,6 @@ impl Tpl<'_> {
         Some(prune_nulls(r))
     }
 
-    fn owner(&self) -> Option<String> {
-        if self.api_version.is_empty() || self.deploy_name.is_empty() {
-            return None;
-        }
-        let ns = if self.deploy_namespace.is_empty() { "default" } else { self.deploy_namespace };
-        Some(format!(
-            "kubernetes://apis/{}/namespaces/{ns}/{}s/{}",
-            self.api_version,
-            crate::lowercase::to_lowercase(self.kind),
-            self.deploy_name
-        ))
-    }
-
     fn mesh_id(&self) -> String {
         let id = self.cfg.v_str(&["global", "meshID"]);
         if !id.is_empty() {
@@ -395,7 +382,15 @@ impl Tpl<'_> {
                     .unwrap_or_else(|| self.proxy_config.get("interceptionMode").and_then(Value::as_str).unwrap_or("REDIRECT").to_string()),
             ),
             "deployName" => text(self.deploy_name.to_string()),
-            "owner" => self.owner().map(s),
+            "apiVersion" => text(self.api_version.to_string()),
+            "kindLower" => text(crate::lowercase::to_lowercase(self.kind)),
+            "namespace" => (!self.deploy_namespace.is_empty()).then(|| s(self.deploy_namespace)),
+            "semconv" => flag(cfg.mesh.get("extensionProviders").and_then(Value::as_seq).is_some_and(|providers| {
+                providers.iter().any(|p| {
+                    p.get_path(&["opentelemetry", "serviceAttributeEnrichment"]).and_then(Value::as_str) == Some("OTEL_SEMANTIC_CONVENTIONS")
+                })
+            })),
+            "firstContainer" => text(self.app_containers().into_iter().next().unwrap_or_default()),
             "meshId" => text(self.mesh_id()),
             "trustDomain" => text(self.trust_domain()),
             "datadogEnv" => {
@@ -409,7 +404,6 @@ impl Tpl<'_> {
                 meshsim_yaml::sort::sort_by(&mut kv, |a, b| a.0.cmp(&b.0));
                 Some(Value::Seq(kv.into_iter().map(|(k, v)| env(&k, sprint(Some(&v)))).collect()))
             }
-            "otelAttributes" => otel_resource_attributes(self).map(s),
             "proxyMetadataEnv" => Some(Value::Seq(self.proxy_metadata().into_iter().map(|(k, v)| env(&k, v)).collect())),
             "stsPort" => {
                 let sts = sprint(cfg.v(&["global", "sts", "servicePort"]));
@@ -557,26 +551,6 @@ fn pod_ports(spec: &Value) -> String {
     }
     out.push_str("\n]");
     out
-}
-
-/// `OTEL_RESOURCE_ATTRIBUTES` when a mesh OpenTelemetry provider enriches with semantic conventions.
-fn otel_resource_attributes(t: &Tpl) -> Option<String> {
-    let providers = t.cfg.mesh.get("extensionProviders")?.as_seq()?;
-    let semconv = providers.iter().any(|p| {
-        p.get_path(&["opentelemetry", "serviceAttributeEnrichment"]).and_then(Value::as_str) == Some("OTEL_SEMANTIC_CONVENTIONS")
-    });
-    if !semconv {
-        return None;
-    }
-    let version = t
-        .label("app.kubernetes.io/version")
-        .or_else(|| t.label("version"))
-        .or_else(|| t.label("service.istio.io/canonical-revision"))
-        .unwrap_or("latest")
-        .to_string();
-    let container = t.app_containers().into_iter().next().unwrap_or_default();
-    let ns = if t.deploy_namespace.is_empty() { "default" } else { t.deploy_namespace };
-    Some(format!("service.namespace={ns},service.version={version},service.instance.id={ns}.$(POD_NAME).{container}"))
 }
 
 /// `appendMultusNetwork`: adds `network` to a comma list, or inside a JSON list keeping its text.
