@@ -140,10 +140,11 @@ fn parse_prefix(c: &str) -> Result<(), String> {
         return Err(format!("netip.ParsePrefix({}): ParseAddr({}): unable to parse IP", q(c), q(addr)));
     }
     let max = if addr.contains(':') { 128 } else { 32 };
-    match bits.parse::<u32>() {
-        Ok(b) if b <= max && !bits.starts_with('+') => Ok(()),
-        Ok(_) => Err(format!("netip.ParsePrefix({}): prefix length out of range", q(c))),
-        Err(_) => Err(format!("netip.ParsePrefix({}): bad bits after slash: {}", q(c), q(bits))),
+    // As `parse::<u32>` (the u64 parser is linked anyway).
+    match bits.parse::<u64>().ok().filter(|b| *b <= u64::from(u32::MAX)) {
+        Some(b) if b <= max && !bits.starts_with('+') => Ok(()),
+        Some(_) => Err(format!("netip.ParsePrefix({}): prefix length out of range", q(c))),
+        None => Err(format!("netip.ParsePrefix({}): bad bits after slash: {}", q(c), q(bits))),
     }
 }
 

@@ -446,7 +446,7 @@ fn prometheus_merge(pod: &mut Value, cfg: &Config, status_port: &str) -> Result<
     let get = |k: &str| a.get(k).map(|v| sprint(Some(v))).unwrap_or_default();
     let (scrape, path, port) = (get("prometheus.io/scrape"), get("prometheus.io/path"), get("prometheus.io/port"));
     if !port.is_empty() {
-        if let Err(e) = port.parse::<u16>() {
+        if let Some(e) = u16_error(&port) {
             return Err(format!("invalid prometheus scrape configuration: {e}"));
         }
     }
@@ -469,6 +469,30 @@ fn prometheus_merge(pod: &mut Value, cfg: &Config, status_port: &str) -> Result<
     a.insert("prometheus.io/path".into(), Value::String("/stats/prometheus".into()));
     a.insert("prometheus.io/scrape".into(), Value::String("true".into()));
     Ok(())
+}
+
+/// The message of Rust's `parse::<u16>` error for `s`, if any (std's u16 parser is not linked
+/// otherwise): digits are read left to right and the first bad digit or overflow is reported.
+fn u16_error(s: &str) -> Option<&'static str> {
+    const INVALID: &str = "invalid digit found in string";
+    const OVERFLOW: &str = "number too large to fit in target type";
+    let digits = match s.as_bytes() {
+        [] => return Some("cannot parse integer from empty string"),
+        [b'+' | b'-'] => return Some(INVALID),
+        [b'+', rest @ ..] => rest,
+        all => all,
+    };
+    let mut v: u32 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return Some(INVALID);
+        }
+        v = v * 10 + u32::from(c - b'0');
+        if v > u32::from(u16::MAX) {
+            return Some(OVERFLOW);
+        }
+    }
+    None
 }
 
 /// Istio's `reorderPod`.
@@ -497,6 +521,28 @@ fn reorder(pod: &mut Value, original: &Value, cfg: &Config) {
             modify(i, "istio-init", Place::Last);
             modify(i, "istio-validation", Place::First);
             modify(i, "enable-core-dump", Place::Last);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn u16_errors_like_std() {
+        let mut cases: Vec<String> = ["", "+", "-", "-1", "+1", "0", "65535", "65536", "99999x", "6553x", "x", "1 ", "00000000065535", "+-1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let alphabet = b"0123569+-x";
+        let mut x: u64 = 0x1234_5678_9abc_def1;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            cases.push((0..(x % 9) as usize).map(|i| alphabet[((x >> (i * 4 + 4)) % 10) as usize] as char).collect());
+        }
+        for c in &cases {
+            assert_eq!(super::u16_error(c), c.parse::<u16>().err().map(|e| e.to_string()).as_deref(), "{c:?}");
         }
     }
 }

@@ -54,7 +54,8 @@ pub fn canonical(s: &str) -> Option<String> {
         exp10 += e;
         (Format::DecimalSI, 0)
     } else if let Some(e) = suffix.strip_prefix(['e', 'E']) {
-        exp10 += e.parse::<i32>().ok()?;
+        // As `parse::<i32>` (the i64 parser is linked anyway).
+        exp10 += i32::try_from(e.parse::<i64>().ok()?).ok()?;
         (Format::DecimalExponent, 0)
     } else {
         return None;

@@ -135,16 +135,18 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn path(&self) -> String {
-        let mut parts = Vec::new();
+        let mut path = String::new();
         let mut cur = Some(self);
         while let Some(c) = cur {
             if !c.field.is_empty() {
-                parts.push(c.field);
+                if !path.is_empty() {
+                    path.insert(0, '.');
+                }
+                path.insert_str(0, c.field);
             }
             cur = c.parent;
         }
-        parts.reverse();
-        parts.join(".")
+        path
     }
 }
 
