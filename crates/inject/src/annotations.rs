@@ -215,11 +215,11 @@ fn validate_one(key: &str, v: &str) -> Option<Result<(), String>> {
 /// Checks every known annotation; returns Istio's multierror text when any is invalid.
 pub fn validate(annotations: &Mapping) -> Result<(), String> {
     let mut errors = Vec::new();
-    let mut keys: Vec<&String> = annotations.keys().collect();
+    let mut keys: Vec<String> = annotations.keys().cloned().collect();
     meshsim_yaml::sort::sort(&mut keys);
     for k in keys {
         let v = crate::tree::sprint(annotations.get(k.as_str()));
-        if let Some(Err(reason)) = validate_one(k, &v) {
+        if let Some(Err(reason)) = validate_one(&k, &v) {
             errors.push(format!("invalid value '{v}' for annotation '{k}': {reason}"));
         }
     }

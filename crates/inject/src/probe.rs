@@ -165,7 +165,7 @@ pub fn rewrite(pod: &mut Value, cfg: &Config, mesh_status_port: &str, original: 
         }
     }
     // Sorted by path; of equal paths the last wins (an earlier record over a new prober).
-    meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+    crate::tree::sort_entries(&mut entries);
     let json = Value::String(meshsim_yaml::to_json(&Value::Map(entries.into_iter().collect())));
     match existing {
         Some(e) => {

@@ -301,7 +301,7 @@ fn decode(v: Value, ty: &Ty, ctx: &Ctx) -> Result<Option<Value>, DecodeError> {
             Value::Map(m) => {
                 // Go prints map keys sorted; sort here so JSON output matches too.
                 let mut entries: Vec<(String, Value)> = m.into_iter().collect();
-                meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+                crate::tree::sort_entries(&mut entries);
                 let mut out = Mapping::with_capacity(entries.len());
                 for (k, item) in entries {
                     let d = decode(item, inner, ctx)?;

@@ -302,7 +302,7 @@ impl Tpl<'_> {
         let user_list = |k: &str| -> Option<Value> {
             let Some(Value::Map(user)) = self.annotations.get(k).and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) else { return None };
             let mut entries: Vec<_> = user.into_iter().collect();
-            meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+            crate::tree::sort_entries(&mut entries);
             Some(Value::Seq(
                 entries
                     .into_iter()
@@ -401,7 +401,7 @@ impl Tpl<'_> {
                     return None;
                 };
                 let mut kv: Vec<_> = m.into_iter().collect();
-                meshsim_yaml::sort::sort_by(&mut kv, |a, b| a.0.cmp(&b.0));
+                crate::tree::sort_entries(&mut kv);
                 Some(Value::Seq(kv.into_iter().map(|(k, v)| env(&k, sprint(Some(&v)))).collect()))
             }
             "proxyMetadataEnv" => Some(Value::Seq(self.proxy_metadata().into_iter().map(|(k, v)| env(&k, v)).collect())),
