@@ -68,6 +68,12 @@ fn parse_ty(s: &str) -> Ty {
     }
 }
 
+/// The type table of `schema.txt`: Kubernetes types as kube-inject decodes and re-encodes them
+/// (Go field order, JSON names). A type name starts a line; its fields follow, indented, one per
+/// line as `name type [!]`. Types: `string int bool float quantity intorstr time any`, a type name
+/// (a non-pointer struct: always printed, `{}` when empty), `*T` (pointer: printed when set, even
+/// to a zero value), `[]T`, `map[T]` (string keys). `!` marks fields without `omitempty`. (The
+/// file has no comments: it is embedded in the page as is.)
 fn types() -> &'static Types {
     static TYPES: OnceLock<Types> = OnceLock::new();
     TYPES.get_or_init(|| {

@@ -2,8 +2,9 @@
 //!
 //! Istio renders these as Go text templates into a partial Pod. Here the partial Pods are data,
 //! `templates.yaml`, read once; [`render`] fills one in from the same inputs ([`Tpl`]) with a small
-//! substitution language (variables, conditional entries, spliced lists; described at the top of
-//! the file), whose variables are computed below. The pipeline in [`crate::pod`] then merges the
+//! substitution language (variables, conditional entries, spliced lists; see [`fill`] and
+//! [`Tpl::eval`]), whose variables are computed below. `templates.yaml` has no comments: it is
+//! embedded in the page as is. The pipeline in [`crate::pod`] then merges the
 //! result over the user's pod exactly as Istio merges the rendered YAML.
 
 use crate::config::Config;
