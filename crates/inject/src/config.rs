@@ -112,7 +112,7 @@ pub fn overlay(base: &mut Value, overlay: &Value) {
     match (base, overlay) {
         (Value::Map(b), Value::Map(o)) => {
             for (k, v) in o {
-                match b.get_mut(k) {
+                match b.get_mut(k.as_str()) {
                     Some(slot) if matches!(slot, Value::Map(_)) && matches!(v, Value::Map(_)) => {
                         self::overlay(slot, v)
                     }
@@ -190,8 +190,11 @@ impl Config {
 
     /// A boolean value (missing is false).
     pub fn v_bool(&self, path: &[&str]) -> bool {
-        matches!(self.values.get_path(path), Some(Value::Bool(true)))
-            || matches!(self.values.get_path(path), Some(Value::String(s)) if s == "true")
+        match self.values.get_path(path) {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => s == "true",
+            _ => false,
+        }
     }
 
     /// True when CNI is enabled.

@@ -42,6 +42,13 @@ pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
 pub trait TemplateRenderer: Sync {
     /// Renders template `name` (Go `text/template` source) with `data` as `.`.
     fn render(&self, name: &str, source: &str, data: &meshsim_yaml::Value) -> Result<String, String>;
+
+    /// Renders template `name` for a pod: [`TemplateRenderer::render`] with Istio's template data
+    /// ([`template_data::data`]). Being a provided method, it is compiled only for the renderers
+    /// a build has, so builds without one (the page) do not carry the data builder.
+    fn render_pod(&self, name: &str, source: &str, tpl: &templates::Tpl, pod_meta: &meshsim_yaml::Value) -> Result<String, String> {
+        self.render(name, source, &template_data::data(tpl, pod_meta))
+    }
 }
 
 /// A [`TemplateRenderer`] reference that prints as its presence only.

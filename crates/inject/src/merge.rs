@@ -32,10 +32,10 @@ pub fn merge_into(original: &mut Value, patch: &Value, field: &str) {
         (Value::Map(o), Value::Map(p)) => {
             for (k, pv) in p {
                 if pv.is_null() {
-                    o.shift_remove(k);
+                    o.shift_remove(k.as_str());
                     continue;
                 }
-                match o.get_mut(k) {
+                match o.get_mut(k.as_str()) {
                     Some(ov) => merge_into(ov, pv, k),
                     None => {
                         o.insert(k.clone(), pv.clone());

@@ -223,6 +223,15 @@ fn go_printable(c: char) -> bool {
     !matches!(c as u32, 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0x2066..=0x206f | 0xfeff | 0xfff9..=0xfffb | 0xd800..=0xdfff | 0xe000..=0xf8ff | 0xf0000..)
 }
 
+/// `name.trim_end_matches(hash).trim_end_matches('-')` (`hash` is not empty).
+fn trim_hash(name: &str, hash: &str) -> String {
+    let mut n = name;
+    while let Some(rest) = n.strip_suffix(hash) {
+        n = rest;
+    }
+    n.trim_end_matches('-').to_string()
+}
+
 /// Istio's `GetDeployMetaFromPod`: the owning workload of a pod created by a controller.
 pub fn deploy_meta_from_pod(pod: &Value) -> (String, String, String, String) {
     let name = pod.get_path(&["metadata", "name"]).and_then(Value::as_str).unwrap_or("").to_string();
@@ -242,10 +251,10 @@ pub fn deploy_meta_from_pod(pod: &Value) -> (String, String, String, String) {
             let hash = label("pod-template-hash");
             let rollout_hash = label("rollouts-pod-template-hash");
             if kind == "ReplicaSet" && !hash.is_empty() && deploy.ends_with(&hash) {
-                deploy = deploy.trim_end_matches(&hash).trim_end_matches('-').to_string();
+                deploy = trim_hash(&deploy, &hash);
                 kind = "Deployment".into();
             } else if kind == "ReplicaSet" && !rollout_hash.is_empty() && deploy.ends_with(&rollout_hash) {
-                deploy = deploy.trim_end_matches(&rollout_hash).trim_end_matches('-').to_string();
+                deploy = trim_hash(&deploy, &rollout_hash);
                 kind = "Rollout".into();
                 api = "argoproj.io/v1alpha1".into();
             } else if kind == "ReplicationController" && !label("deploymentconfig").is_empty() {
@@ -267,4 +276,14 @@ pub fn deploy_meta_from_pod(pod: &Value) -> (String, String, String, String) {
         deploy = name;
     }
     (api, kind, deploy, ns)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trim_hash_like_trim_end_matches() {
+        for (name, hash) in [("web-abc", "abc"), ("web-abcabc", "abc"), ("web--abc-abc", "abc"), ("abc", "abc"), ("a-b-", "x"), ("aaaa", "aa"), ("aaa", "aa"), ("", "x")] {
+            assert_eq!(super::trim_hash(name, hash), name.trim_end_matches(hash).trim_end_matches('-'), "{name} {hash}");
+        }
+    }
 }

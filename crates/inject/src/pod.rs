@@ -25,8 +25,6 @@ pub struct Workload<'a> {
     pub namespace: &'a str,
 }
 
-const TEMPLATES: &[&str] = &["gateway", "grpc-agent", "grpc-simple", "sidecar"];
-
 fn ann<'a>(pod: &'a Value, key: &str) -> Option<&'a Value> {
     pod.get_path(&["metadata", "annotations", key])
 }
@@ -81,10 +79,14 @@ fn normalized_annotation_key(k: &str) -> String {
 
 fn clear_prometheus_annotations(pod: &mut Value) {
     let a = annotations_mut(pod);
-    a.retain(|k, _| {
-        let n = normalized_annotation_key(k);
-        !matches!(n.as_str(), "prometheus_io_scrape" | "prometheus_io_port" | "prometheus_io_path")
-    });
+    let gone: Vec<String> = a
+        .keys()
+        .filter(|k| matches!(normalized_annotation_key(k).as_str(), "prometheus_io_scrape" | "prometheus_io_port" | "prometheus_io_path"))
+        .cloned()
+        .collect();
+    for k in gone {
+        a.shift_remove(k.as_str());
+    }
 }
 
 /// Istio's `stripPod`: removes previously injected containers and metadata from the template
@@ -256,23 +258,21 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
                         "template {name:?} is user-written (values.sidecarInjectorWebhook.templates) and this build has no Go template engine; use the meshsim command"
                     ));
                 };
-                let data = crate::template_data::data(&tpl, stripped.get("metadata").unwrap_or(&null));
-                let text = renderer.0.render(name, src, &data)?;
+                let text = renderer.0.render_pod(name, src, &tpl, stripped.get("metadata").unwrap_or(&null))?;
                 meshsim_yaml::load(&text).map_err(|e| {
                     format!("failed parsing generated injected YAML (check Istio sidecar injector configuration): {}", e.message)
                 })?
             }
-            (None, "sidecar") => templates::sidecar(&tpl),
-            (None, "gateway") => templates::gateway(&tpl),
-            (None, "grpc-simple") => templates::grpc_simple(&tpl),
-            (None, "grpc-agent") => templates::grpc_agent(&tpl),
-            (None, other) => {
-                let mut have: Vec<String> = TEMPLATES.iter().map(|t| t.to_string()).collect();
-                have.extend(user_templates.into_iter().flat_map(|m| m.keys().cloned()));
-                meshsim_yaml::sort::sort(&mut have);
-                have.dedup();
-                return Err(format!("requested template {} not found; have {}", crate::objects::go_quote(other), have.join(", ")));
-            }
+            (None, other) => match templates::render(other, &tpl) {
+                Some(v) => v,
+                None => {
+                    let mut have: Vec<String> = templates::NAMES.iter().map(|t| t.to_string()).collect();
+                    have.extend(user_templates.into_iter().flat_map(|m| m.keys().cloned()));
+                    meshsim_yaml::sort::sort(&mut have);
+                    have.dedup();
+                    return Err(format!("requested template {} not found; have {}", crate::objects::go_quote(other), have.join(", ")));
+                }
+            },
         };
         merge_into(&mut template_pod, &rendered, "");
         if native {
@@ -446,7 +446,7 @@ fn prometheus_merge(pod: &mut Value, cfg: &Config, status_port: &str) -> Result<
     let get = |k: &str| a.get(k).map(|v| sprint(Some(v))).unwrap_or_default();
     let (scrape, path, port) = (get("prometheus.io/scrape"), get("prometheus.io/path"), get("prometheus.io/port"));
     if !port.is_empty() {
-        if let Err(e) = port.parse::<u16>() {
+        if let Some(e) = u16_error(&port) {
             return Err(format!("invalid prometheus scrape configuration: {e}"));
         }
     }
@@ -469,6 +469,30 @@ fn prometheus_merge(pod: &mut Value, cfg: &Config, status_port: &str) -> Result<
     a.insert("prometheus.io/path".into(), Value::String("/stats/prometheus".into()));
     a.insert("prometheus.io/scrape".into(), Value::String("true".into()));
     Ok(())
+}
+
+/// The message of Rust's `parse::<u16>` error for `s`, if any (std's u16 parser is not linked
+/// otherwise): digits are read left to right and the first bad digit or overflow is reported.
+fn u16_error(s: &str) -> Option<&'static str> {
+    const INVALID: &str = "invalid digit found in string";
+    const OVERFLOW: &str = "number too large to fit in target type";
+    let digits = match s.as_bytes() {
+        [] => return Some("cannot parse integer from empty string"),
+        [b'+' | b'-'] => return Some(INVALID),
+        [b'+', rest @ ..] => rest,
+        all => all,
+    };
+    let mut v: u32 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return Some(INVALID);
+        }
+        v = v * 10 + u32::from(c - b'0');
+        if v > u32::from(u16::MAX) {
+            return Some(OVERFLOW);
+        }
+    }
+    None
 }
 
 /// Istio's `reorderPod`.
@@ -497,6 +521,28 @@ fn reorder(pod: &mut Value, original: &Value, cfg: &Config) {
             modify(i, "istio-init", Place::Last);
             modify(i, "istio-validation", Place::First);
             modify(i, "enable-core-dump", Place::Last);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn u16_errors_like_std() {
+        let mut cases: Vec<String> = ["", "+", "-", "-1", "+1", "0", "65535", "65536", "99999x", "6553x", "x", "1 ", "00000000065535", "+-1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let alphabet = b"0123569+-x";
+        let mut x: u64 = 0x1234_5678_9abc_def1;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            cases.push((0..(x % 9) as usize).map(|i| alphabet[((x >> (i * 4 + 4)) % 10) as usize] as char).collect());
+        }
+        for c in &cases {
+            assert_eq!(super::u16_error(c), c.parse::<u16>().err().map(|e| e.to_string()).as_deref(), "{c:?}");
         }
     }
 }

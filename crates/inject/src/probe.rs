@@ -156,19 +156,21 @@ pub fn rewrite(pod: &mut Value, cfg: &Config, mesh_status_port: &str, original: 
     let previously_injected = original.get_path(&["metadata", "annotations", "sidecar.istio.io/status"]).is_some();
     let Some(sidecar) = crate::pod::find_in_pod_mut(pod, "istio-proxy") else { return };
     let env = seq_mut(sidecar, "env");
-    let mut map: std::collections::BTreeMap<String, Value> = probers.into_iter().collect();
+    let mut entries = probers;
+    let mut existing = None;
     if previously_injected {
-        if let Some(existing) = env.iter_mut().find(|e| name_of(e) == "ISTIO_KUBE_APP_PROBERS") {
-            if let Some(Value::Map(old)) = existing.get("value").and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) {
-                for (k, v) in old {
-                    map.insert(k, v);
-                }
-            }
-            let json = meshsim_yaml::to_json(&Value::Map(map.into_iter().collect()));
-            existing.as_map_mut().expect("env var").insert("value".into(), Value::String(json));
-            return;
+        existing = env.iter_mut().find(|e| name_of(e) == "ISTIO_KUBE_APP_PROBERS");
+        if let Some(Value::Map(old)) = existing.as_ref().and_then(|e| e.get("value")).and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) {
+            entries.extend(old);
         }
     }
-    let json = meshsim_yaml::to_json(&Value::Map(map.into_iter().collect()));
-    env.push(crate::tree::map([("name", crate::tree::ss("ISTIO_KUBE_APP_PROBERS")), ("value", Some(Value::String(json)))]));
+    // Sorted by path; of equal paths the last wins (an earlier record over a new prober).
+    crate::tree::sort_entries(&mut entries);
+    let json = Value::String(meshsim_yaml::to_json(&Value::Map(entries.into_iter().collect())));
+    match existing {
+        Some(e) => {
+            e.as_map_mut().expect("env var").insert("value".into(), json);
+        }
+        None => env.push(crate::tree::map([("name", crate::tree::ss("ISTIO_KUBE_APP_PROBERS")), ("value", Some(json))])),
+    }
 }

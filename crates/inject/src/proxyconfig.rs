@@ -44,7 +44,7 @@ fn is_default(key: &str, v: &Value) -> bool {
 /// Merges a proxy config overlay (maps merge, scalars replace).
 pub fn merge(base: &mut Mapping, overlay: &Mapping) {
     for (k, v) in overlay {
-        match (base.get_mut(k), v) {
+        match (base.get_mut(k.as_str()), v) {
             (Some(Value::Map(b)), Value::Map(o)) if k == "proxyMetadata" => {
                 for (mk, mv) in o {
                     b.insert(mk.clone(), mv.clone());
@@ -78,9 +78,9 @@ pub fn to_env_json(set: &Mapping) -> String {
 fn sort_maps(v: &Value) -> Value {
     match v {
         Value::Map(m) => {
-            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-            meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
-            Value::Map(entries.into_iter().map(|(k, v)| (k.clone(), sort_maps(v))).collect())
+            let mut entries: Vec<(String, Value)> = m.iter().map(|(k, v)| (k.clone(), sort_maps(v))).collect();
+            crate::tree::sort_entries(&mut entries);
+            Value::Map(entries.into_iter().collect())
         }
         Value::Seq(s) => Value::Seq(s.iter().map(sort_maps).collect()),
         other => other.clone(),

@@ -54,7 +54,8 @@ pub fn canonical(s: &str) -> Option<String> {
         exp10 += e;
         (Format::DecimalSI, 0)
     } else if let Some(e) = suffix.strip_prefix(['e', 'E']) {
-        exp10 += e.parse::<i32>().ok()?;
+        // As `parse::<i32>` (the i64 parser is linked anyway).
+        exp10 += i32::try_from(e.parse::<i64>().ok()?).ok()?;
         (Format::DecimalExponent, 0)
     } else {
         return None;
@@ -102,9 +103,27 @@ pub fn canonical(s: &str) -> Option<String> {
             // Below nano Kubernetes rounds up; keep the exact value at nano precision.
             return Some(decimal(sign, m, e, Format::DecimalSI));
         }
-        return Some(if e == 0 { format!("{sign}{m}") } else { format!("{sign}{m}e{e}") });
+        return Some(if e == 0 { text(sign, m, "") } else { format!("{}e{e}", text(sign, m, "")) });
     }
     Some(decimal(sign, mantissa, exp10, format))
+}
+
+/// `sign`, the decimal digits of `v`, `suffix` (a digit loop: std's u128 formatting is 1.3 KB of
+/// the page's wasm).
+fn text(sign: &str, mut v: u128, suffix: &str) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(b'0' + (v % 10) as u8);
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    let mut out = sign.to_string();
+    out.push_str(std::str::from_utf8(&digits).unwrap_or_default());
+    out.push_str(suffix);
+    out
 }
 
 /// Prints a whole number of bytes with the largest binary suffix that divides it.
@@ -114,7 +133,7 @@ fn binary(sign: &str, mut value: u128) -> String {
         value /= 1024;
         unit += 1;
     }
-    format!("{sign}{value}{}", ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][unit])
+    text(sign, value, ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][unit])
 }
 
 /// Prints `m * 10^e` with the largest decimal SI suffix that keeps the number an integer.
@@ -148,12 +167,24 @@ fn decimal(sign: &str, mut m: u128, mut e: i32, _f: Format) -> String {
             "E"
         }
     };
-    format!("{sign}{m}{suffix}")
+    text(sign, m, suffix)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::canonical;
+    use super::{canonical, text};
+
+    #[test]
+    fn digits_like_format() {
+        let mut v: u128 = 1;
+        for _ in 0..130 {
+            for x in [v - 1, v, v.wrapping_add(7), u128::MAX - v] {
+                assert_eq!(text("-", x, "Ki"), format!("-{x}Ki"));
+            }
+            v = v.wrapping_mul(3) | 1;
+        }
+        assert_eq!(text("", u128::MAX, ""), u128::MAX.to_string());
+    }
 
     #[test]
     fn canonical_forms() {

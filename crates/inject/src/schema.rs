@@ -9,7 +9,6 @@
 
 use crate::quantity;
 use meshsim_yaml::{gofmt, Mapping, Value};
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// A field type from the table.
@@ -36,14 +35,15 @@ struct Field {
     omitempty: bool,
 }
 
-/// A struct type: its fields in Go order and an index from JSON name to field.
-#[derive(Debug, Default)]
+/// A struct type: its name and fields in Go order.
+#[derive(Debug)]
 struct TypeDef {
+    name: String,
     fields: Vec<Field>,
-    index: indexmap::IndexMap<String, usize>,
 }
 
-type Types = BTreeMap<String, TypeDef>;
+/// The struct types, sorted by name.
+type Types = Vec<TypeDef>;
 
 fn parse_ty(s: &str) -> Ty {
     if let Some(rest) = s.strip_prefix('*') {
@@ -68,37 +68,45 @@ fn parse_ty(s: &str) -> Ty {
     }
 }
 
+/// The type table of `schema.txt`: Kubernetes types as kube-inject decodes and re-encodes them
+/// (Go field order, JSON names). A type name starts a line; its fields follow, indented, one per
+/// line as `name type [!]`. Types: `string int bool float quantity intorstr time any`, a type name
+/// (a non-pointer struct: always printed, `{}` when empty), `*T` (pointer: printed when set, even
+/// to a zero value), `[]T`, `map[T]` (string keys). `!` marks fields without `omitempty`. (The
+/// file has no comments: it is embedded in the page as is.)
 fn types() -> &'static Types {
     static TYPES: OnceLock<Types> = OnceLock::new();
     TYPES.get_or_init(|| {
         let mut types = Types::new();
-        let mut current: Option<String> = None;
         for line in include_str!("schema.txt").lines() {
             let t = line.trim();
             if t.is_empty() || t.starts_with('#') {
                 continue;
             }
             if !line.starts_with(' ') {
-                current = Some(t.to_string());
-                types.insert(t.to_string(), TypeDef::default());
+                types.push(TypeDef { name: t.to_string(), fields: Vec::new() });
                 continue;
             }
             let mut parts = t.split_whitespace();
             let name = parts.next().expect("field name").to_string();
             let ty = parse_ty(parts.next().expect("field type"));
             let omitempty = parts.next() != Some("!");
-            let owner = current.as_ref().expect("fields follow a type name");
-            let def = types.get_mut(owner).expect("type registered");
-            def.index.insert(name.clone(), def.fields.len());
-            def.fields.push(Field { name, ty, omitempty });
+            types.last_mut().expect("fields follow a type name").fields.push(Field { name, ty, omitempty });
         }
+        meshsim_yaml::sort::sort_by(&mut types, |a, b| a.name.cmp(&b.name));
         types
     })
 }
 
+/// The struct type `name`.
+fn lookup(name: &str) -> Option<&'static TypeDef> {
+    let types = types();
+    types.binary_search_by(|d| d.name.as_str().cmp(name)).ok().map(|i| &types[i])
+}
+
 /// True when `kind` has an entry in the table.
 pub fn knows(kind: &str) -> bool {
-    types().contains_key(kind)
+    lookup(kind).is_some()
 }
 
 /// A decode failure, worded as Go's `encoding/json` words it.
@@ -133,16 +141,18 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn path(&self) -> String {
-        let mut parts = Vec::new();
+        let mut path = String::new();
         let mut cur = Some(self);
         while let Some(c) = cur {
             if !c.field.is_empty() {
-                parts.push(c.field);
+                if !path.is_empty() {
+                    path.insert(0, '.');
+                }
+                path.insert_str(0, c.field);
             }
             cur = c.parent;
         }
-        parts.reverse();
-        parts.join(".")
+        path
     }
 }
 
@@ -183,7 +193,7 @@ pub fn normalize_owned(v: Value, type_name: &str) -> Result<Value, DecodeError> 
 }
 
 fn normalize_struct(v: Value, type_name: &str, ctx: &Ctx) -> Result<Value, DecodeError> {
-    let def = types().get(type_name).unwrap_or_else(|| panic!("type {type_name} is in schema.txt"));
+    let def = lookup(type_name).unwrap_or_else(|| panic!("type {type_name} is in schema.txt"));
     let fields = &def.fields;
     let input = match v {
         Value::Null => Mapping::new(),
@@ -205,7 +215,7 @@ fn normalize_struct(v: Value, type_name: &str, ctx: &Ctx) -> Result<Value, Decod
     let mut slots: Vec<Option<Value>> = vec![None; fields.len()];
     let mut exact = vec![false; fields.len()];
     for (k, v) in input {
-        if let Some(&i) = def.index.get(k.as_str()) {
+        if let Some(i) = fields.iter().position(|f| f.name == k) {
             slots[i] = Some(v);
             exact[i] = true;
         } else if let Some(i) = fields.iter().position(|f| f.name.eq_ignore_ascii_case(&k)) {
@@ -297,7 +307,7 @@ fn decode(v: Value, ty: &Ty, ctx: &Ctx) -> Result<Option<Value>, DecodeError> {
             Value::Map(m) => {
                 // Go prints map keys sorted; sort here so JSON output matches too.
                 let mut entries: Vec<(String, Value)> = m.into_iter().collect();
-                meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+                crate::tree::sort_entries(&mut entries);
                 let mut out = Mapping::with_capacity(entries.len());
                 for (k, item) in entries {
                     let d = decode(item, inner, ctx)?;

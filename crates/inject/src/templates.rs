@@ -1,12 +1,20 @@
 //! The built-in injection templates of Istio 1.30.3: `sidecar`, `gateway`, `grpc-simple`, `grpc-agent`.
 //!
-//! Istio renders these as Go text templates into a partial Pod; here each is a function building the
-//! same partial Pod as a [`Value`] from the same inputs ([`Tpl`]). The pipeline in [`crate::pod`] then
-//! merges it over the user's pod exactly as Istio merges the rendered YAML.
+//! Istio renders these as Go text templates into a partial Pod. Here the partial Pods are data,
+//! `templates.yaml`, read once; [`render`] fills one in from the same inputs ([`Tpl`]) with a small
+//! substitution language (variables, conditional entries, spliced lists; see `fill` and
+//! `Tpl::eval`), whose variables are computed below. The pipeline in [`crate::pod`] then merges
+//! the result over the user's pod exactly as Istio merges the rendered YAML. (`templates.yaml` has
+//! no comments: it is embedded in the page as it is. Data rather than code, the four templates
+//! cost the page's wasm a fraction of what the Rust that built them did.)
 
 use crate::config::Config;
-use crate::tree::{map, s, sb, si, ss, strs, sv};
+use crate::tree::{map, s, sprint};
 use meshsim_yaml::{Mapping, Value};
+use std::sync::OnceLock;
+
+/// The names of the built-in templates.
+pub const NAMES: &[&str] = &["gateway", "grpc-agent", "grpc-simple", "sidecar"];
 
 /// Everything a template reads (Istio's `SidecarTemplateData`).
 pub struct Tpl<'a> {
@@ -119,21 +127,6 @@ impl Tpl<'_> {
         Some(prune_nulls(r))
     }
 
-    fn owner(&self) -> Option<String> {
-        if self.api_version.is_empty() || self.deploy_name.is_empty() {
-            return None;
-        }
-        let ns = if self.deploy_namespace.is_empty() { "default" } else { self.deploy_namespace };
-        Some(format!(
-            "kubernetes://apis/{}/namespaces/{ns}/{}s/{}",
-            self.api_version,
-            // Go's strings.ToLower; the kinds that reach a template are ASCII, and the Unicode
-            // case tables would cost the page 5.5 KB brotli.
-            self.kind.to_ascii_lowercase(),
-            self.deploy_name
-        ))
-    }
-
     fn mesh_id(&self) -> String {
         let id = self.cfg.v_str(&["global", "meshID"]);
         if !id.is_empty() {
@@ -154,6 +147,335 @@ impl Tpl<'_> {
     fn hold_application(&self) -> bool {
         let pc = matches!(self.proxy_config.get("holdApplicationUntilProxyStarts"), Some(Value::Bool(true)));
         (pc || self.cfg.v_bool(&["global", "proxy", "holdApplicationUntilProxyStarts"])) && !self.native
+    }
+}
+
+/// Renders the built-in template `name`; `None` when there is no such template.
+pub fn render(name: &str, t: &Tpl) -> Option<Value> {
+    static TEMPLATES: OnceLock<Value> = OnceLock::new();
+    if !NAMES.contains(&name) {
+        return None;
+    }
+    let all = TEMPLATES.get_or_init(|| meshsim_yaml::load(include_str!("templates.yaml")).expect("templates.yaml parses"));
+    fill(all.get(name)?, t, None)
+}
+
+/// Fills in one node of `templates.yaml`; `None` when it is absent.
+///
+/// * A string `$expr` is the value of the expression [`Tpl::eval`]; in a string `$text` with
+///   `{{expr}}` parts, they are replaced by their text. An absent value drops the map entry or list item.
+/// * A map key `key?cond` is kept only when `cond` holds ([`Tpl::holds`]); the entries of a map
+///   under the key `$+` are added to the enclosing map. A map with an entry `$if: cond` (written
+///   first) is dropped unless `cond` holds; one with `$val: X` stands for X.
+/// * In a list, an item that is a list (an alias of a shared list) and `$*expr` are spliced, and a
+///   map with `$each: expr` is repeated for every item of that list, with `$item` the item.
+fn fill(node: &Value, t: &Tpl, item: Option<&Value>) -> Option<Value> {
+    match node {
+        Value::String(x) if x.starts_with('$') => {
+            let x = &x[1..];
+            if !x.contains("{{") {
+                return t.eval(x, item);
+            }
+            let mut out = String::new();
+            let mut rest = x;
+            while let Some((before, after)) = rest.split_once("{{") {
+                let (expr, next) = after.split_once("}}")?;
+                out.push_str(before);
+                out.push_str(&sprint(Some(&t.eval(expr, item)?)));
+                rest = next;
+            }
+            out.push_str(rest);
+            Some(Value::String(out))
+        }
+        Value::Map(m) => {
+            let mut out = Mapping::with_capacity(m.len());
+            for (k, v) in m {
+                let key = match k.split_once('?') {
+                    Some((key, cond)) if t.holds(cond, item) => key,
+                    Some(_) => continue,
+                    None if k == "$if" => {
+                        if t.holds(v.as_str().unwrap_or(""), item) {
+                            continue;
+                        }
+                        return None;
+                    }
+                    None if k == "$val" => return fill(v, t, item),
+                    None => k,
+                };
+                match fill(v, t, item) {
+                    Some(Value::Map(more)) if key == "$+" => out.extend(more),
+                    Some(v) => {
+                        out.insert(key.to_string(), v);
+                    }
+                    None => {}
+                }
+            }
+            Some(Value::Map(out))
+        }
+        Value::Seq(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for i in items {
+                fill_item(i, t, item, &mut out);
+            }
+            Some(Value::Seq(out))
+        }
+        _ => Some(node.clone()),
+    }
+}
+
+/// Fills in one list item into `out`: spliced lists, repeated items, or the item itself.
+fn fill_item(i: &Value, t: &Tpl, item: Option<&Value>, out: &mut Vec<Value>) {
+    match i {
+        Value::Seq(shared) => {
+            for x in shared {
+                fill_item(x, t, item, out);
+            }
+        }
+        Value::String(x) if x.starts_with("$*") => {
+            if let Some(Value::Seq(list)) = t.eval(&x[2..], item) {
+                out.extend(list);
+            }
+        }
+        Value::Map(m) if m.contains_key("$each") => {
+            let mut body = m.clone();
+            let list = body.shift_remove("$each").and_then(|n| t.eval(n.as_str()?, item));
+            let body = Value::Map(body);
+            for x in list.as_ref().and_then(Value::as_seq).into_iter().flatten() {
+                out.extend(fill(&body, t, Some(x)));
+            }
+        }
+        _ => out.extend(fill(i, t, item)),
+    }
+}
+
+/// A list of strings as a sequence value.
+fn str_seq<S: AsRef<str>>(items: &[S]) -> Value {
+    Value::Seq(items.iter().map(|x| s(x.as_ref())).collect())
+}
+
+/// An `env` entry with a value.
+fn env(name: &str, value: impl Into<String>) -> Value {
+    let mut m = Mapping::new();
+    m.insert("name".into(), s(name));
+    m.insert("value".into(), s(value));
+    Value::Map(m)
+}
+
+impl Tpl<'_> {
+    /// True when every `&`-joined expression of `cond` holds (present and not `false`; a leading
+    /// `!` negates).
+    fn holds(&self, cond: &str, item: Option<&Value>) -> bool {
+        cond.split('&').all(|c| {
+            let (negate, expr) = match c.strip_prefix('!') {
+                Some(e) => (true, e),
+                None => (false, c),
+            };
+            let on = !matches!(self.eval(expr, item), None | Some(Value::Bool(false)));
+            on != negate
+        })
+    }
+
+    /// The value of a `templates.yaml` expression; `None` when absent.
+    ///
+    /// `?e` is `e` with an empty string counted as absent, `#e` the number in `e`'s text (0 when
+    /// none), `a|b` is `a`, else `b` (`?` and `#` apply to everything after them, so `?a|b` is
+    /// `?(a|b)` and `a|?b` is `a|(?b)`). Terms: `=text` (the text), `s:a.b` (a string of the Helm
+    /// values, empty when missing), `t:a.b` (the text of any values scalar), `v:a.b` (any values subtree),
+    /// `b:a.b` (a values boolean), `m:a.b` (the text of a mesh config scalar), `ann:KEY` (a pod
+    /// annotation, when present), `label:KEY` (a pod label, when not empty), `meta:KEY` (whether a
+    /// proxy metadata entry is `true`), or one of the named variables below.
+    fn eval(&self, expr: &str, item: Option<&Value>) -> Option<Value> {
+        let cfg = self.cfg;
+        if let Some(e) = expr.strip_prefix('?') {
+            return self.eval(e, item).filter(|v| v.as_str() != Some(""));
+        }
+        if let Some(e) = expr.strip_prefix('#') {
+            return Some(Value::Int(sprint(self.eval(e, item).as_ref()).parse::<i64>().unwrap_or(0)));
+        }
+        let first_container = |k: &str| {
+            let c = self.app_containers();
+            if self.has_annotation(k) {
+                return None;
+            }
+            c.into_iter().next().map(s)
+        };
+        let bind = || self.annotation("sidecar.istio.io/capNetBindService", &self.values_proxy("capNetBindService")) == "true";
+        let root = || self.interception_mode() == "TPROXY" || bind();
+        let user_list = |k: &str| -> Option<Value> {
+            let Some(Value::Map(user)) = self.annotations.get(k).and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) else { return None };
+            let mut entries: Vec<_> = user.into_iter().collect();
+            crate::tree::sort_entries(&mut entries);
+            Some(Value::Seq(
+                entries
+                    .into_iter()
+                    .map(|(name, v)| {
+                        let mut m = Mapping::new();
+                        m.insert("name".into(), s(name));
+                        if let Value::Map(mm) = v {
+                            m.extend(mm);
+                        }
+                        Value::Map(m)
+                    })
+                    .collect(),
+            ))
+        };
+        let text = |x: String| Some(s(x));
+        let flag = |b: bool| Some(Value::Bool(b));
+        match expr {
+            "item" => item.cloned(),
+            "native" => flag(self.native),
+            "cni" => flag(cfg.cni()),
+            "image" => text(self.image_for(cfg.v_str(&["global", "proxy", "image"]))),
+            "uid" => Some(Value::Int(self.proxy_uid)),
+            "gid" => Some(Value::Int(self.proxy_gid)),
+            "rev" => text(if cfg.revision.is_empty() { "default".to_string() } else { cfg.revision.clone() }),
+            "canonicalName" => text(canonical(self).0),
+            "canonicalRevision" => text(canonical(self).1),
+            "defaultLogsContainer" => first_container("kubectl.kubernetes.io/default-logs-container"),
+            "defaultContainer" => first_container("kubectl.kubernetes.io/default-container"),
+            "multusNetworks" => (cfg.v_str(&["pilot", "cni", "provider"]) == "multus").then(|| {
+                let existing = self.annotations.get("k8s.v1.cni.cncf.io/networks").and_then(Value::as_str).unwrap_or("");
+                s(append_multus_network(existing, "default/istio-cni"))
+            }),
+            "mode" => text(self.interception_mode()),
+            "statusPort" => text(self.status_port()),
+            "initOn" => flag(self.interception_mode() != "NONE"),
+            "cniExcludeInboundPorts" => text(exclude_inbound_port(
+                &sprint(self.proxy_config.get("statusPort")),
+                &self.annotation("traffic.sidecar.istio.io/excludeInboundPorts", &self.values_proxy("excludeInboundPorts")),
+            )),
+            "excludedInbound" => text(exclude_inbound_port(
+                &self.status_port(),
+                &self.annotation("traffic.sidecar.istio.io/excludeInboundPorts", &self.values_proxy("excludeInboundPorts")),
+            )),
+            "initEnv" => {
+                let metadata = self.proxy_metadata();
+                (!metadata.is_empty()).then(|| Value::Seq(metadata.iter().map(|(k, v)| env(k, v.clone())).collect()))
+            }
+            "resources" => self.resources(),
+            "localhostProbe" => flag(cfg.m_str(&["inboundTrafficPolicy", "mode"]) == "LOCALHOST"),
+            "caAddr" => {
+                let ca = cfg.v_str(&["global", "caAddress"]);
+                if !ca.is_empty() {
+                    return text(ca.to_string());
+                }
+                // The template reads `.Values.revision`; the injector ConfigMap of a revision carries
+                // it, so `--revision <rev>` gives `istiod-<rev>` unless the values name another one.
+                let rev = match cfg.v_str(&["revision"]) {
+                    "" => cfg.revision.as_str(),
+                    r => r,
+                };
+                let rev = if rev.is_empty() { String::new() } else { format!("-{rev}") };
+                text(format!("istiod{rev}.{}.svc:15012", cfg.v_str(&["global", "istioNamespace"])))
+            }
+            "proxyConfigJson" => text(self.proxy_config_json.to_string()),
+            "podPorts" => text(pod_ports(self.spec)),
+            "appContainersJoined" => text(self.app_containers().join(",")),
+            "appContainers" => Some(str_seq(&self.app_containers())),
+            "allContainers" => {
+                Some(Value::Seq(crate::tree::seq(self.spec, "containers").iter().map(|c| s(crate::tree::name_of(c))).collect()))
+            }
+            "metaInterceptionMode" => text(
+                self.annotations
+                    .get("sidecar.istio.io/interceptionMode")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .unwrap_or_else(|| self.proxy_config.get("interceptionMode").and_then(Value::as_str).unwrap_or("REDIRECT").to_string()),
+            ),
+            "deployName" => text(self.deploy_name.to_string()),
+            "apiVersion" => text(self.api_version.to_string()),
+            // Go's strings.ToLower, for the kinds Kubernetes has: API kinds are ASCII (a CRD's kind must
+            // lower-case to a DNS-1035 label), so Unicode case tables (1.4 KB brotli) are not carried.
+            "kindLower" => text(self.kind.to_ascii_lowercase()),
+            "namespace" => (!self.deploy_namespace.is_empty()).then(|| s(self.deploy_namespace)),
+            "semconv" => flag(cfg.mesh.get("extensionProviders").and_then(Value::as_seq).is_some_and(|providers| {
+                providers.iter().any(|p| {
+                    p.get_path(&["opentelemetry", "serviceAttributeEnrichment"]).and_then(Value::as_str) == Some("OTEL_SEMANTIC_CONVENTIONS")
+                })
+            })),
+            "firstContainer" => text(self.app_containers().into_iter().next().unwrap_or_default()),
+            "meshId" => text(self.mesh_id()),
+            "trustDomain" => text(self.trust_domain()),
+            "datadogEnv" => {
+                if cfg.v_str(&["global", "proxy", "tracer"]) != "datadog" {
+                    return None;
+                }
+                let Some(Value::Map(m)) = self.annotations.get("apm.datadoghq.com/env").and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) else {
+                    return None;
+                };
+                let mut kv: Vec<_> = m.into_iter().collect();
+                crate::tree::sort_entries(&mut kv);
+                Some(Value::Seq(kv.into_iter().map(|(k, v)| env(&k, sprint(Some(&v)))).collect()))
+            }
+            "proxyMetadataEnv" => Some(Value::Seq(self.proxy_metadata().into_iter().map(|(k, v)| env(&k, v)).collect())),
+            "stsPort" => {
+                let sts = sprint(cfg.v(&["global", "sts", "servicePort"]));
+                (!sts.is_empty() && sts != "0").then(|| s(sts))
+            }
+            "userLifecycle" => cfg.v(&["global", "proxy", "lifecycle"]).filter(|v| !v.is_null()).cloned(),
+            "hold" => flag(self.hold_application()),
+            "probesOn" => flag(self.status_port() != "0"),
+            "capsAdd" => {
+                let mut add = Vec::new();
+                if self.interception_mode() == "TPROXY" {
+                    add.push("NET_ADMIN");
+                }
+                if bind() {
+                    add.push("NET_BIND_SERVICE");
+                }
+                (!add.is_empty()).then(|| str_seq(&add))
+            }
+            "notRoot" => flag(!root()),
+            "proxyRunAsUser" => Some(Value::Int(if root() { 0 } else { self.proxy_uid })),
+            "gke" => flag(cfg.v_str(&["global", "caName"]) == "GkeWorkloadCertificate"),
+            "istiodCa" => flag(cfg.v_str(&["global", "pilotCertProvider"]) == "istiod"),
+            "userVolumeMounts" => user_list("sidecar.istio.io/userVolumeMount"),
+            "userVolumes" => user_list("sidecar.istio.io/userVolume"),
+            "serviceAccount" => self.spec.get("serviceAccountName").and_then(Value::as_str).filter(|x| !x.is_empty()).map(s),
+            "clusterId" => {
+                let cluster = cfg.v_str(&["global", "multiCluster", "clusterName"]);
+                text((if cluster.is_empty() { "Kubernetes" } else { cluster }).to_string())
+            }
+            "pullSecrets" => cfg.v(&["global", "imagePullSecrets"]).and_then(Value::as_seq).filter(|l| !l.is_empty()).map(|l| {
+                Value::Seq(
+                    l.iter()
+                        .map(|x| {
+                            let mut m = Mapping::new();
+                            m.insert("name".into(), s(sprint(Some(x))));
+                            Value::Map(m)
+                        })
+                        .collect(),
+                )
+            }),
+            _ => self.eval_term(expr, item),
+        }
+    }
+
+    /// [`Tpl::eval`] of an expression that is not a named variable.
+    fn eval_term(&self, expr: &str, item: Option<&Value>) -> Option<Value> {
+        let cfg = self.cfg;
+        if let Some((a, b)) = expr.split_once('|') {
+            return self.eval(a, item).or_else(|| self.eval(b, item));
+        }
+        if let Some(text) = expr.strip_prefix('=') {
+            return Some(s(text));
+        }
+        if let Some((kind, arg)) = expr.split_once(':') {
+            let path = || arg.split('.').collect::<Vec<&str>>();
+            return match kind {
+                "s" => Some(s(cfg.v_str(&path()))),
+                "t" => Some(s(sprint(cfg.v(&path())))),
+                "v" => cfg.v(&path()).cloned(),
+                "b" => Some(Value::Bool(cfg.v_bool(&path()))),
+                "m" => Some(s(sprint(cfg.mesh.get_path(&path())))),
+                "ann" => self.annotations.get(arg).map(|v| s(sprint(Some(v)))),
+                "label" => self.label(arg).map(s),
+                _ => Some(Value::Bool(self.proxy_metadata().iter().any(|(k, v)| k == arg && v == "true"))),
+            };
+        }
+        debug_assert!(false, "templates.yaml uses an unknown variable {expr}");
+        None
     }
 }
 
@@ -196,39 +518,6 @@ fn canonical(t: &Tpl) -> (String, String) {
     (name, revision.to_string())
 }
 
-/// The agent's arguments common to every template: `proxy <mode> --domain … --log levels`.
-fn proxy_args(t: &Tpl, mode: &str) -> Vec<String> {
-    let cfg = t.cfg;
-    vec![
-        "proxy".to_string(),
-        mode.to_string(),
-        "--domain".into(),
-        format!("$(POD_NAMESPACE).svc.{}", cfg.v_str(&["global", "proxy", "clusterDomain"])),
-        format!("--proxyLogLevel={}", t.annotation("sidecar.istio.io/logLevel", cfg.v_str(&["global", "proxy", "logLevel"]))),
-        format!("--proxyComponentLogLevel={}", t.annotation("sidecar.istio.io/componentLogLevel", cfg.v_str(&["global", "proxy", "componentLogLevel"]))),
-        format!("--log_output_level={}", t.annotation("sidecar.istio.io/agentLogLevel", cfg.v_str(&["global", "logging", "level"]))),
-    ]
-}
-
-fn field_env(name: &str, path: &str) -> Value {
-    map([("name", ss(name)), ("valueFrom", sv(map([("fieldRef", sv(map([("fieldPath", ss(path))])))])))])
-}
-
-fn resource_env(name: &str, resource: &str) -> Value {
-    map([
-        ("name", ss(name)),
-        ("valueFrom", sv(map([("resourceFieldRef", sv(map([("resource", ss(resource)), ("divisor", ss("1"))])))]))),
-    ])
-}
-
-fn env(name: &str, value: impl Into<String>) -> Value {
-    map([("name", ss(name)), ("value", ss(value))])
-}
-
-fn mount(name: &str, path: &str) -> Value {
-    map([("name", ss(name)), ("mountPath", ss(path))])
-}
-
 /// `excludeInboundPort`: appends the status port to the excluded list unless present or zero.
 pub fn exclude_inbound_port(port: &str, excluded: &str) -> String {
     let port = port.trim();
@@ -268,514 +557,6 @@ fn pod_ports(spec: &Value) -> String {
     out
 }
 
-/// Common proxy environment (the head of the list, shared by sidecar and gateway templates).
-fn proxy_env_head(t: &Tpl, extra_after_service_account: &[Value]) -> Vec<Value> {
-    let mut e = Vec::new();
-    if t.cfg.m_str(&["inboundTrafficPolicy", "mode"]) == "LOCALHOST" {
-        e.push(env("REWRITE_PROBE_LEGACY_LOCALHOST_DESTINATION", "true"));
-    }
-    e.push(env("PILOT_CERT_PROVIDER", t.cfg.v_str(&["global", "pilotCertProvider"])));
-    let ca = t.cfg.v_str(&["global", "caAddress"]);
-    let ca = if ca.is_empty() {
-        // The template reads `.Values.revision`; the injector ConfigMap of a revision carries it,
-        // so `--revision <rev>` gives `istiod-<rev>` unless the values name another revision.
-        let rev = match t.cfg.v_str(&["revision"]) {
-            "" => t.cfg.revision.as_str(),
-            r => r,
-        };
-        let rev = if rev.is_empty() { String::new() } else { format!("-{rev}") };
-        format!("istiod{rev}.{}.svc:15012", t.cfg.v_str(&["global", "istioNamespace"]))
-    } else {
-        ca.to_string()
-    };
-    e.push(env("CA_ADDR", ca));
-    e.push(field_env("POD_NAME", "metadata.name"));
-    e.push(field_env("POD_NAMESPACE", "metadata.namespace"));
-    e.push(field_env("INSTANCE_IP", "status.podIP"));
-    e.push(field_env("SERVICE_ACCOUNT", "spec.serviceAccountName"));
-    e.push(field_env("HOST_IP", "status.hostIP"));
-    e.extend_from_slice(extra_after_service_account);
-    e
-}
-
-fn proxy_env_tail(t: &Tpl, e: &mut Vec<Value>, interception: bool) {
-    let cluster = t.cfg.v_str(&["global", "multiCluster", "clusterName"]);
-    e.push(env("ISTIO_META_CLUSTER_ID", if cluster.is_empty() { "Kubernetes" } else { cluster }));
-    e.push(field_env("ISTIO_META_NODE_NAME", "spec.nodeName"));
-    if interception {
-        let mode = t
-            .annotations
-            .get("sidecar.istio.io/interceptionMode")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .unwrap_or_else(|| t.proxy_config.get("interceptionMode").and_then(Value::as_str).unwrap_or("REDIRECT").to_string());
-        e.push(env("ISTIO_META_INTERCEPTION_MODE", mode));
-    }
-    let network = t.cfg.v_str(&["global", "network"]);
-    if !network.is_empty() {
-        e.push(env("ISTIO_META_NETWORK", network));
-    }
-    if let Some(w) = t.label("service.istio.io/workload-name") {
-        e.push(env("ISTIO_META_WORKLOAD_NAME", w));
-    } else if !t.deploy_name.is_empty() {
-        e.push(env("ISTIO_META_WORKLOAD_NAME", t.deploy_name));
-    }
-    if let Some(owner) = t.owner() {
-        e.push(env("ISTIO_META_OWNER", owner));
-    }
-    if t.has_annotation("sidecar.istio.io/bootstrapOverride") {
-        e.push(env("ISTIO_BOOTSTRAP_OVERRIDE", "/etc/istio/custom-bootstrap/custom_bootstrap.json"));
-    }
-    let mesh_id = t.mesh_id();
-    if !mesh_id.is_empty() {
-        e.push(env("ISTIO_META_MESH_ID", mesh_id));
-    }
-    let td = t.trust_domain();
-    if !td.is_empty() {
-        e.push(env("TRUST_DOMAIN", td));
-    }
-    if t.cfg.v_str(&["global", "proxy", "tracer"]) == "datadog" {
-        if let Some(Value::Map(m)) = t.annotations.get("apm.datadoghq.com/env").and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) {
-            let mut kv: Vec<_> = m.into_iter().collect();
-            meshsim_yaml::sort::sort_by(&mut kv, |a, b| a.0.cmp(&b.0));
-            for (k, v) in kv {
-                e.push(env(&k, crate::tree::sprint(Some(&v))));
-            }
-        }
-    }
-    if let Some(attrs) = otel_resource_attributes(t) {
-        e.push(env("OTEL_RESOURCE_ATTRIBUTES", attrs));
-    }
-    for (k, v) in t.proxy_metadata() {
-        e.push(env(&k, v));
-    }
-}
-
-/// `OTEL_RESOURCE_ATTRIBUTES` when a mesh OpenTelemetry provider enriches with semantic conventions.
-fn otel_resource_attributes(t: &Tpl) -> Option<String> {
-    let providers = t.cfg.mesh.get("extensionProviders")?.as_seq()?;
-    let semconv = providers.iter().any(|p| {
-        p.get_path(&["opentelemetry", "serviceAttributeEnrichment"]).and_then(Value::as_str) == Some("OTEL_SEMANTIC_CONVENTIONS")
-    });
-    if !semconv {
-        return None;
-    }
-    let version = t
-        .label("app.kubernetes.io/version")
-        .or_else(|| t.label("version"))
-        .or_else(|| t.label("service.istio.io/canonical-revision"))
-        .unwrap_or("latest")
-        .to_string();
-    let container = t.app_containers().into_iter().next().unwrap_or_default();
-    let ns = if t.deploy_namespace.is_empty() { "default" } else { t.deploy_namespace };
-    Some(format!("service.namespace={ns},service.version={version},service.instance.id={ns}.$(POD_NAME).{container}"))
-}
-
-fn readiness_probe(t: &Tpl, port: i64) -> Option<Value> {
-    let a = |k: &str, d: &str| t.annotation(k, d).parse::<i64>().unwrap_or(0);
-    Some(map([
-        ("httpGet", sv(map([("path", ss("/healthz/ready")), ("port", si(port))]))),
-        ("initialDelaySeconds", si(a("readiness.status.sidecar.istio.io/initialDelaySeconds", &t.values_proxy("readinessInitialDelaySeconds")))),
-        ("periodSeconds", si(a("readiness.status.sidecar.istio.io/periodSeconds", &t.values_proxy("readinessPeriodSeconds")))),
-        ("timeoutSeconds", si(3)),
-        ("failureThreshold", si(a("readiness.status.sidecar.istio.io/failureThreshold", &t.values_proxy("readinessFailureThreshold")))),
-    ]))
-}
-
-/// The default `sidecar` template.
-pub fn sidecar(t: &Tpl) -> Value {
-    let cfg = t.cfg;
-    let containers = t.app_containers();
-    let mode = t.interception_mode();
-    let cni = cfg.cni();
-
-    // Labels.
-    let (canonical_name, canonical_rev) = canonical(t);
-    let mut labels = Mapping::new();
-    labels.insert("security.istio.io/tlsMode".into(), s(t.label("security.istio.io/tlsMode").unwrap_or("istio")));
-    if t.proxy_metadata().iter().any(|(k, v)| k == "ISTIO_META_ENABLE_HBONE" && v == "true") {
-        labels.insert("networking.istio.io/tunnel".into(), s(t.label("networking.istio.io/tunnel").unwrap_or("http")));
-    }
-    labels.insert("service.istio.io/canonical-name".into(), s(canonical_name));
-    labels.insert("service.istio.io/canonical-revision".into(), s(canonical_rev));
-
-    // Annotations.
-    let mut ann = Mapping::new();
-    let rev = if t.cfg.revision.is_empty() { "default".to_string() } else { t.cfg.revision.clone() };
-    ann.insert("istio.io/rev".into(), s(rev));
-    if let Some(first) = containers.first() {
-        if !t.has_annotation("kubectl.kubernetes.io/default-logs-container") {
-            ann.insert("kubectl.kubernetes.io/default-logs-container".into(), s(first.clone()));
-        }
-        if !t.has_annotation("kubectl.kubernetes.io/default-container") {
-            ann.insert("kubectl.kubernetes.io/default-container".into(), s(first.clone()));
-        }
-    }
-    if cni {
-        if cfg.v_str(&["pilot", "cni", "provider"]) == "multus" {
-            let existing = t.annotations.get("k8s.v1.cni.cncf.io/networks").and_then(Value::as_str).unwrap_or("");
-            ann.insert("k8s.v1.cni.cncf.io/networks".into(), s(append_multus_network(existing, "default/istio-cni")));
-        }
-        ann.insert("sidecar.istio.io/interceptionMode".into(), s(mode.clone()));
-        let include = t.annotation("traffic.sidecar.istio.io/includeOutboundIPRanges", &t.values_proxy("includeIPRanges"));
-        if !include.is_empty() {
-            ann.insert("traffic.sidecar.istio.io/includeOutboundIPRanges".into(), s(include));
-        }
-        let exclude = t.annotation("traffic.sidecar.istio.io/excludeOutboundIPRanges", &t.values_proxy("excludeIPRanges"));
-        if !exclude.is_empty() {
-            ann.insert("traffic.sidecar.istio.io/excludeOutboundIPRanges".into(), s(exclude));
-        }
-        let inb = t.annotation("traffic.sidecar.istio.io/includeInboundPorts", &t.values_proxy("includeInboundPorts"));
-        if !inb.is_empty() {
-            ann.insert("traffic.sidecar.istio.io/includeInboundPorts".into(), s(inb));
-        }
-        let pc_status = crate::tree::sprint(t.proxy_config.get("statusPort"));
-        ann.insert(
-            "traffic.sidecar.istio.io/excludeInboundPorts".into(),
-            s(exclude_inbound_port(&pc_status, &t.annotation("traffic.sidecar.istio.io/excludeInboundPorts", &t.values_proxy("excludeInboundPorts")))),
-        );
-        if t.has_annotation("traffic.sidecar.istio.io/includeOutboundPorts") || !t.values_proxy("includeOutboundPorts").is_empty() {
-            ann.insert("traffic.sidecar.istio.io/includeOutboundPorts".into(), s(t.annotation("traffic.sidecar.istio.io/includeOutboundPorts", &t.values_proxy("includeOutboundPorts"))));
-        }
-        if t.has_annotation("traffic.sidecar.istio.io/excludeOutboundPorts") || !t.values_proxy("excludeOutboundPorts").is_empty() {
-            ann.insert("traffic.sidecar.istio.io/excludeOutboundPorts".into(), s(t.annotation("traffic.sidecar.istio.io/excludeOutboundPorts", &t.values_proxy("excludeOutboundPorts"))));
-        }
-        for k in ["traffic.sidecar.istio.io/kubevirtInterfaces", "istio.io/reroute-virtual-interfaces", "traffic.sidecar.istio.io/excludeInterfaces"] {
-            let v = t.annotation(k, "");
-            if !v.is_empty() {
-                ann.insert(k.into(), s(v));
-            }
-        }
-    }
-
-    let status_port = t.status_port();
-    let resources = t.resources();
-
-    // istio-init (or istio-validation with CNI).
-    let mut init_containers = Vec::new();
-    if mode != "NONE" {
-        let mut args = vec![
-            "istio-iptables".to_string(),
-            "-p".into(),
-            crate::tree::sprint(cfg.mesh.get("proxyListenPort")),
-            "-z".into(),
-            crate::tree::sprint(cfg.mesh.get("proxyInboundListenPort")),
-            "-u".into(),
-            t.proxy_uid.to_string(),
-            "-m".into(),
-            mode.clone(),
-            "-i".into(),
-            t.annotation("traffic.sidecar.istio.io/includeOutboundIPRanges", &t.values_proxy("includeIPRanges")),
-            "-x".into(),
-            t.annotation("traffic.sidecar.istio.io/excludeOutboundIPRanges", &t.values_proxy("excludeIPRanges")),
-            "-b".into(),
-            t.annotation("traffic.sidecar.istio.io/includeInboundPorts", &t.values_proxy("includeInboundPorts")),
-            "-d".into(),
-        ];
-        let excluded = exclude_inbound_port(&status_port, &t.annotation("traffic.sidecar.istio.io/excludeInboundPorts", &t.values_proxy("excludeInboundPorts")));
-        args.push(if excluded.is_empty() { "15090,15021".to_string() } else { format!("15090,15021,{excluded}") });
-        if t.has_annotation("traffic.sidecar.istio.io/includeOutboundPorts") || !t.values_proxy("includeOutboundPorts").is_empty() {
-            args.push("-q".into());
-            args.push(t.annotation("traffic.sidecar.istio.io/includeOutboundPorts", &t.values_proxy("includeOutboundPorts")));
-        }
-        if t.has_annotation("traffic.sidecar.istio.io/excludeOutboundPorts") || !t.values_proxy("excludeOutboundPorts").is_empty() {
-            args.push("-o".into());
-            args.push(t.annotation("traffic.sidecar.istio.io/excludeOutboundPorts", &t.values_proxy("excludeOutboundPorts")));
-        }
-        if t.has_annotation("istio.io/reroute-virtual-interfaces") {
-            args.push("-k".into());
-            args.push(t.annotation("istio.io/reroute-virtual-interfaces", ""));
-        } else if t.has_annotation("traffic.sidecar.istio.io/kubevirtInterfaces") {
-            args.push("-k".into());
-            args.push(t.annotation("traffic.sidecar.istio.io/kubevirtInterfaces", ""));
-        }
-        if t.has_annotation("traffic.sidecar.istio.io/excludeInterfaces") {
-            args.push("-c".into());
-            args.push(t.annotation("traffic.sidecar.istio.io/excludeInterfaces", ""));
-        }
-        args.push(format!("--log_output_level={}", t.annotation("sidecar.istio.io/agentLogLevel", cfg.v_str(&["global", "logging", "level"]))));
-        if cfg.v_bool(&["global", "logAsJson"]) {
-            args.push("--log_as_json".into());
-        }
-        if cni {
-            args.push("--run-validation".into());
-            args.push("--skip-rule-apply".into());
-        } else if cfg.v_bool(&["global", "proxy_init", "forceApplyIptables"]) {
-            args.push("--force-apply".into());
-        }
-        if cfg.v_bool(&["global", "nativeNftables"]) {
-            args.push("--native-nftables".into());
-        }
-        let metadata = t.proxy_metadata();
-        let init_env = (!metadata.is_empty()).then(|| Value::Seq(metadata.iter().map(|(k, v)| env(k, v.clone())).collect()));
-        let privileged = cfg.v_bool(&["global", "proxy", "privileged"]);
-        let security = if cni {
-            map([
-                ("allowPrivilegeEscalation", sb(privileged)),
-                ("privileged", sb(privileged)),
-                ("capabilities", sv(map([("drop", sv(strs(&["ALL"])))]))),
-                ("readOnlyRootFilesystem", sb(true)),
-                ("runAsGroup", si(t.proxy_gid)),
-                ("runAsUser", si(t.proxy_uid)),
-                ("runAsNonRoot", sb(true)),
-                ("seccompProfile", cfg.v(&["global", "proxy", "seccompProfile"]).cloned()),
-            ])
-        } else {
-            map([
-                ("allowPrivilegeEscalation", sb(privileged)),
-                ("privileged", sb(privileged)),
-                ("capabilities", sv(map([("add", sv(strs(&["NET_ADMIN", "NET_RAW"]))), ("drop", sv(strs(&["ALL"])))]))),
-                ("readOnlyRootFilesystem", sb(false)),
-                ("runAsGroup", si(0)),
-                ("runAsNonRoot", sb(false)),
-                ("runAsUser", si(0)),
-                ("seccompProfile", cfg.v(&["global", "proxy", "seccompProfile"]).cloned()),
-            ])
-        };
-        let pull = cfg.v_str(&["global", "imagePullPolicy"]);
-        init_containers.push(map([
-            ("name", ss(if cni { "istio-validation" } else { "istio-init" })),
-            ("image", ss(t.image_for(cfg.v_str(&["global", "proxy", "image"])))),
-            ("args", sv(Value::Seq(args.into_iter().map(s).collect()))),
-            ("imagePullPolicy", (!pull.is_empty()).then(|| s(pull))),
-            ("env", init_env),
-            ("resources", cfg.v(&["global", "proxy_init", "resources"]).cloned().or_else(|| resources.clone())),
-            ("securityContext", sv(security)),
-        ]));
-    }
-
-    // istio-proxy.
-    let mut e = proxy_env_head(t, &[resource_env("ISTIO_CPU_LIMIT", "limits.cpu")]);
-    e.push(env("PROXY_CONFIG", format!("{}\n", t.proxy_config_json)));
-    e.push(env("ISTIO_META_POD_PORTS", pod_ports(t.spec)));
-    e.push(env("ISTIO_META_APP_CONTAINERS", containers.join(",")));
-    e.push(resource_env("GOMEMLIMIT", "limits.memory"));
-    e.push(resource_env("GOMAXPROCS", "limits.cpu"));
-    proxy_env_tail(t, &mut e, true);
-
-    let mut proxy_args = proxy_args(t, "sidecar");
-    let sts = crate::tree::sprint(cfg.v(&["global", "sts", "servicePort"]));
-    if !sts.is_empty() && sts != "0" {
-        proxy_args.push(format!("--stsPort={sts}"));
-    }
-    if cfg.v_bool(&["global", "logAsJson"]) {
-        proxy_args.push("--log_as_json".into());
-    }
-    let outlier = cfg.v_str(&["global", "proxy", "outlierLogPath"]);
-    if !outlier.is_empty() {
-        proxy_args.push(format!("--outlierLogPath={outlier}"));
-    }
-    let lifecycle = if let Some(l) = cfg.v(&["global", "proxy", "lifecycle"]).filter(|v| !v.is_null()) {
-        Some(l.clone())
-    } else if t.hold_application() {
-        Some(map([("postStart", sv(map([("exec", sv(map([("command", sv(strs(&["pilot-agent", "wait"])))])))])))]))
-    } else if t.native {
-        Some(map([(
-            "preStop",
-            sv(map([(
-                "exec",
-                sv(map([(
-                    "command",
-                    sv(Value::Seq(vec![s("pilot-agent"), s("request"), s(format!("--debug-port={status_port}")), s("POST"), s("drain")])),
-                )])),
-            )])),
-        )]))
-    } else {
-        None
-    };
-    let probes_on = status_port != "0";
-    let tproxy = mode == "TPROXY";
-    let bind = t.annotation("sidecar.istio.io/capNetBindService", &t.values_proxy("capNetBindService")) == "true";
-    let trace = t.proxy_metadata().iter().any(|(k, v)| k == "IPTABLES_TRACE_LOGGING" && v == "true");
-    let privileged = cfg.v_bool(&["global", "proxy", "privileged"]);
-    let security = if trace {
-        map([
-            ("allowPrivilegeEscalation", sb(true)),
-            ("capabilities", sv(map([("add", sv(strs(&["NET_ADMIN", "NET_RAW"]))), ("drop", sv(strs(&["ALL"])))]))),
-            ("privileged", sb(true)),
-            ("readOnlyRootFilesystem", sb(true)),
-            ("runAsGroup", si(t.proxy_gid)),
-            ("runAsNonRoot", sb(false)),
-            ("runAsUser", si(0)),
-        ])
-    } else {
-        let mut add = Vec::new();
-        if tproxy {
-            add.push("NET_ADMIN");
-        }
-        if bind {
-            add.push("NET_BIND_SERVICE");
-        }
-        let root = tproxy || bind;
-        map([
-            ("allowPrivilegeEscalation", sb(privileged)),
-            ("capabilities", sv(map([("add", (!add.is_empty()).then(|| strs(&add))), ("drop", sv(strs(&["ALL"])))]))),
-            ("privileged", sb(privileged)),
-            ("readOnlyRootFilesystem", sb(true)),
-            ("runAsGroup", si(t.proxy_gid)),
-            ("runAsNonRoot", sb(!root)),
-            ("runAsUser", si(if root { 0 } else { t.proxy_uid })),
-            ("seccompProfile", cfg.v(&["global", "proxy", "seccompProfile"]).cloned()),
-        ])
-    };
-    let mut mounts = vec![
-        mount("workload-socket", "/var/run/secrets/workload-spiffe-uds"),
-        mount("credential-socket", "/var/run/secrets/credential-uds"),
-    ];
-    if cfg.v_str(&["global", "caName"]) == "GkeWorkloadCertificate" {
-        mounts.push(map([("name", ss("gke-workload-certificate")), ("mountPath", ss("/var/run/secrets/workload-spiffe-credentials")), ("readOnly", sb(true))]));
-    } else {
-        mounts.push(mount("workload-certs", "/var/run/secrets/workload-spiffe-credentials"));
-    }
-    let istiod_ca = cfg.v_str(&["global", "pilotCertProvider"]) == "istiod";
-    if istiod_ca {
-        mounts.push(mount("istiod-ca-cert", "/var/run/secrets/istio"));
-        mounts.push(mount("istio-ca-crl", "/var/run/secrets/istio/crl"));
-    }
-    mounts.push(mount("istio-data", "/var/lib/istio/data"));
-    if t.has_annotation("sidecar.istio.io/bootstrapOverride") {
-        mounts.push(mount("custom-bootstrap-volume", "/etc/istio/custom-bootstrap"));
-    }
-    mounts.push(mount("istio-envoy", "/etc/istio/proxy"));
-    mounts.push(mount("istio-token", "/var/run/secrets/tokens"));
-    if cfg.v_bool(&["global", "mountMtlsCerts"]) {
-        mounts.push(map([("name", ss("istio-certs")), ("mountPath", ss("/etc/certs/")), ("readOnly", sb(true))]));
-    }
-    mounts.push(mount("istio-podinfo", "/etc/istio/pod"));
-    if let Some(Value::Map(user)) = t.annotations.get("sidecar.istio.io/userVolumeMount").and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) {
-        let mut entries: Vec<_> = user.into_iter().collect();
-        meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
-        for (name, m) in entries {
-            let mut v = Mapping::new();
-            v.insert("name".into(), s(name));
-            if let Value::Map(mm) = m {
-                v.extend(mm);
-            }
-            mounts.push(Value::Map(v));
-        }
-    }
-
-    let pull = cfg.v_str(&["global", "imagePullPolicy"]);
-    let proxy = map([
-        ("name", ss("istio-proxy")),
-        ("image", ss(t.image_for(cfg.v_str(&["global", "proxy", "image"])))),
-        ("restartPolicy", t.native.then(|| s("Always"))),
-        ("ports", sv(Value::Seq(vec![map([("containerPort", si(15090)), ("protocol", ss("TCP")), ("name", ss("http-envoy-prom"))])]))),
-        ("args", sv(Value::Seq(proxy_args.into_iter().map(s).collect()))),
-        ("lifecycle", lifecycle),
-        ("env", sv(Value::Seq(e))),
-        ("imagePullPolicy", (!pull.is_empty()).then(|| s(pull))),
-        ("readinessProbe", if probes_on { readiness_probe(t, 15021) } else { None }),
-        (
-            "startupProbe",
-            (probes_on && cfg.v_bool(&["global", "proxy", "startupProbe", "enabled"])).then(|| {
-                map([
-                    ("httpGet", sv(map([("path", ss("/healthz/ready")), ("port", si(15021))]))),
-                    ("initialDelaySeconds", si(0)),
-                    ("periodSeconds", si(1)),
-                    ("timeoutSeconds", si(3)),
-                    ("failureThreshold", cfg.v(&["global", "proxy", "startupProbe", "failureThreshold"]).cloned()),
-                ])
-            }),
-        ),
-        ("securityContext", sv(security)),
-        ("resources", resources),
-        ("volumeMounts", sv(Value::Seq(mounts))),
-    ]);
-    if t.native {
-        init_containers.push(proxy.clone());
-    }
-
-    // Volumes.
-    let mut volumes = vec![map([("name", ss("workload-socket"))]), map([("name", ss("credential-socket"))])];
-    if cfg.v_str(&["global", "caName"]) == "GkeWorkloadCertificate" {
-        volumes.push(map([
-            ("name", ss("gke-workload-certificate")),
-            ("csi", sv(map([("driver", ss("workloadcertificates.security.cloud.google.com"))]))),
-        ]));
-    } else {
-        volumes.push(map([("name", ss("workload-certs"))]));
-    }
-    if t.has_annotation("sidecar.istio.io/bootstrapOverride") {
-        volumes.push(map([
-            ("name", ss("custom-bootstrap-volume")),
-            ("configMap", sv(map([("name", ss(t.annotation("sidecar.istio.io/bootstrapOverride", "")))]))),
-        ]));
-    }
-    volumes.push(map([("emptyDir", sv(map([("medium", ss("Memory"))]))), ("name", ss("istio-envoy"))]));
-    volumes.push(map([("name", ss("istio-data")), ("emptyDir", sv(Value::Map(Mapping::new())))]));
-    volumes.push(podinfo_volume());
-    volumes.push(token_volume(cfg));
-    if istiod_ca {
-        volumes.push(map([("name", ss("istiod-ca-cert")), ("configMap", sv(map([("name", ss("istio-ca-root-cert"))])))]));
-        volumes.push(map([("name", ss("istio-ca-crl")), ("configMap", sv(map([("name", ss("istio-ca-crl")), ("optional", sb(true))])))]));
-    }
-    if cfg.v_bool(&["global", "mountMtlsCerts"]) {
-        let sa = t.spec.get("serviceAccountName").and_then(Value::as_str).unwrap_or("");
-        let secret = if sa.is_empty() { "istio.default".to_string() } else { format!("istio.{sa}") };
-        volumes.push(map([("name", ss("istio-certs")), ("secret", sv(map([("optional", sb(true)), ("secretName", ss(secret))])))]));
-    }
-    if let Some(Value::Map(user)) = t.annotations.get("sidecar.istio.io/userVolume").and_then(Value::as_str).and_then(|j| meshsim_yaml::load(j).ok()) {
-        let mut entries: Vec<_> = user.into_iter().collect();
-        meshsim_yaml::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
-        for (name, v) in entries {
-            let mut m = Mapping::new();
-            m.insert("name".into(), s(name));
-            if let Value::Map(mm) = v {
-                m.extend(mm);
-            }
-            volumes.push(Value::Map(m));
-        }
-    }
-    let pull_secrets = cfg
-        .v(&["global", "imagePullSecrets"])
-        .and_then(Value::as_seq)
-        .filter(|s| !s.is_empty())
-        .map(|secrets| Value::Seq(secrets.iter().map(|x| map([("name", ss(crate::tree::sprint(Some(x))))])).collect()));
-
-    map([
-        ("metadata", sv(map([("labels", sv(Value::Map(labels))), ("annotations", sv(Value::Map(ann)))]))),
-        (
-            "spec",
-            sv(map([
-                ("initContainers", sv(Value::Seq(init_containers))),
-                ("containers", (!t.native).then(|| Value::Seq(vec![proxy]))),
-                ("volumes", sv(Value::Seq(volumes))),
-                ("imagePullSecrets", pull_secrets),
-            ])),
-        ),
-    ])
-}
-
-fn podinfo_volume() -> Value {
-    let item = |path: &str, field: &str| map([("path", ss(path)), ("fieldRef", sv(map([("fieldPath", ss(field))])))]);
-    map([
-        ("name", ss("istio-podinfo")),
-        ("downwardAPI", sv(map([("items", sv(Value::Seq(vec![item("labels", "metadata.labels"), item("annotations", "metadata.annotations")])))]))),
-    ])
-}
-
-fn token_volume(cfg: &Config) -> Value {
-    map([
-        ("name", ss("istio-token")),
-        (
-            "projected",
-            sv(map([(
-                "sources",
-                sv(Value::Seq(vec![map([(
-                    "serviceAccountToken",
-                    sv(map([
-                        ("path", ss("istio-token")),
-                        ("expirationSeconds", si(43200)),
-                        ("audience", ss(cfg.v_str(&["global", "sds", "token", "aud"]))),
-                    ])),
-                )])])),
-            )])),
-        ),
-    ])
-}
-
 /// `appendMultusNetwork`: adds `network` to a comma list, or inside a JSON list keeping its text.
 pub fn append_multus_network(existing: &str, network: &str) -> String {
     if existing.is_empty() {
@@ -800,233 +581,72 @@ pub fn append_multus_network(existing: &str, network: &str) -> String {
     format!("{existing}, {network}")
 }
 
-/// The built-in `gateway` template (`proxy router`, no init container).
-pub fn gateway(t: &Tpl) -> Value {
-    let cfg = t.cfg;
-    let (canonical_name, canonical_rev) = canonical(t);
-    let mut labels = Mapping::new();
-    labels.insert("service.istio.io/canonical-name".into(), s(canonical_name));
-    labels.insert("service.istio.io/canonical-revision".into(), s(canonical_rev));
-    let mut ann = Mapping::new();
-    let rev = if cfg.revision.is_empty() { "default".to_string() } else { cfg.revision.clone() };
-    ann.insert("istio.io/rev".into(), s(rev));
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    let mut e = proxy_env_head(t, &[resource_env("ISTIO_CPU_LIMIT", "limits.cpu")]);
-    e.push(env("PROXY_CONFIG", format!("{}\n", t.proxy_config_json)));
-    e.push(env("ISTIO_META_POD_PORTS", pod_ports(t.spec)));
-    e.push(resource_env("GOMEMLIMIT", "limits.memory"));
-    e.push(resource_env("GOMAXPROCS", "limits.cpu"));
-    e.push(env("ISTIO_META_APP_CONTAINERS", t.app_containers().join(",")));
-    proxy_env_tail(t, &mut e, true);
-    let status_port = t.status_port();
-    let proxy = map([
-        ("name", ss("istio-proxy")),
-        ("image", ss(t.image_for(cfg.v_str(&["global", "proxy", "image"])))),
-        ("ports", sv(Value::Seq(vec![map([("containerPort", si(15090)), ("protocol", ss("TCP")), ("name", ss("http-envoy-prom"))])]))),
-        (
-            "args",
-            sv(Value::Seq(proxy_args(t, "router").into_iter().map(s).collect())),
-        ),
-        ("env", sv(Value::Seq(e))),
-        ("readinessProbe", if status_port != "0" { readiness_probe(t, 15021) } else { None }),
-        ("securityContext", sv(map([("runAsUser", si(t.proxy_uid)), ("runAsGroup", si(t.proxy_gid))]))),
-        (
-            "volumeMounts",
-            sv(Value::Seq(vec![
-                mount("workload-socket", "/var/run/secrets/workload-spiffe-uds"),
-                mount("credential-socket", "/var/run/secrets/credential-uds"),
-                mount("workload-certs", "/var/run/secrets/workload-spiffe-credentials"),
-                mount("istiod-ca-cert", "/var/run/secrets/istio"),
-                mount("istio-data", "/var/lib/istio/data"),
-                mount("istio-envoy", "/etc/istio/proxy"),
-                mount("istio-token", "/var/run/secrets/tokens"),
-                mount("istio-podinfo", "/etc/istio/pod"),
-            ])),
-        ),
-    ]);
-    let empty = || sv(Value::Map(Mapping::new()));
-    let volumes = vec![
-        map([("name", ss("workload-socket"))]),
-        map([("name", ss("credential-socket")), ("emptyDir", empty())]),
-        map([("name", ss("workload-certs")), ("emptyDir", empty())]),
-        map([("emptyDir", sv(map([("medium", ss("Memory"))]))), ("name", ss("istio-envoy"))]),
-        map([("name", ss("istio-data")), ("emptyDir", empty())]),
-        podinfo_volume(),
-        token_volume(cfg),
-        map([("name", ss("istiod-ca-cert")), ("configMap", sv(map([("name", ss("istio-ca-root-cert"))])))]),
-    ];
-    map([
-        ("metadata", sv(map([("labels", sv(Value::Map(labels))), ("annotations", sv(Value::Map(ann)))]))),
-        (
-            "spec",
-            sv(map([
-                (
-                    "securityContext",
-                    sv(map([("sysctls", sv(Value::Seq(vec![map([("name", ss("net.ipv4.ip_unprivileged_port_start")), ("value", ss("0"))])])))])),
-                ),
-                ("containers", sv(Value::Seq(vec![proxy]))),
-                ("volumes", sv(Value::Seq(volumes))),
-            ])),
-        ),
-    ])
-}
-
-const GRPC_BOOTSTRAP_SCRIPT: &str = r#"NODE_ID="sidecar~${INSTANCE_IP}~${POD_NAME}.${POD_NAMESPACE}~cluster.local"
-SERVER_URI="dns:///istiod.${ISTIO_NAMESPACE}.svc:15010"
-echo '
-{
-  "xds_servers": [
-    {
-      "server_uri": "'${SERVER_URI}'",
-      "channel_creds": [{"type": "insecure"}],
-      "server_features" : ["xds_v3"]
-    }
-  ],
-  "node": {
-    "id": "'${NODE_ID}'",
-    "metadata": {
-      "GENERATOR": "grpc"
-    }
-  }
-}' > /var/lib/grpc/data/bootstrap.json"#;
-
-/// The built-in `grpc-simple` template: a busybox init container writes a gRPC xDS bootstrap.
-pub fn grpc_simple(t: &Tpl) -> Value {
-    let bootstrap_mount = || mount("grpc-io-proxyless-bootstrap", "/var/lib/grpc/data/");
-    let init = map([
-        ("name", ss("grpc-bootstrap-init")),
-        ("image", ss("busybox:1.28")),
-        ("volumeMounts", sv(Value::Seq(vec![bootstrap_mount()]))),
-        (
-            "env",
-            sv(Value::Seq(vec![
-                field_env("INSTANCE_IP", "status.podIP"),
-                field_env("POD_NAME", "metadata.name"),
-                field_env("POD_NAMESPACE", "metadata.namespace"),
-                env("ISTIO_NAMESPACE", format!("{}\n", t.cfg.v_str(&["global", "istioNamespace"]))),
-            ])),
-        ),
-        ("command", sv(Value::Seq(vec![s("sh"), s("-c"), s(GRPC_BOOTSTRAP_SCRIPT)]))),
-    ]);
-    let containers: Vec<Value> = crate::tree::seq(t.spec, "containers")
-        .iter()
-        .map(|c| {
-            map([
-                ("name", ss(crate::tree::name_of(c))),
-                (
-                    "env",
-                    sv(Value::Seq(vec![
-                        env("GRPC_XDS_BOOTSTRAP", "/var/lib/grpc/data/bootstrap.json"),
-                        env("GRPC_GO_LOG_VERBOSITY_LEVEL", "99"),
-                        env("GRPC_GO_LOG_SEVERITY_LEVEL", "info"),
-                    ])),
-                ),
-                ("volumeMounts", sv(Value::Seq(vec![bootstrap_mount()]))),
-            ])
-        })
-        .collect();
-    map([
-        ("metadata", sv(map([("annotations", sv(map([("sidecar.istio.io/rewriteAppHTTPProbers", ss("false"))])))]))),
-        (
-            "spec",
-            sv(map([
-                ("initContainers", sv(Value::Seq(vec![init]))),
-                ("containers", sv(Value::Seq(containers))),
-                ("volumes", sv(Value::Seq(vec![map([("name", ss("grpc-io-proxyless-bootstrap")), ("emptyDir", sv(Value::Map(Mapping::new())))])]))),
-            ])),
-        ),
-    ])
-}
-
-/// The built-in `grpc-agent` template: the agent without Envoy, serving xDS to proxyless gRPC.
-pub fn grpc_agent(t: &Tpl) -> Value {
-    let cfg = t.cfg;
-    let containers = t.app_containers();
-    let (canonical_name, canonical_rev) = canonical(t);
-    let mut labels = Mapping::new();
-    labels.insert("service.istio.io/canonical-name".into(), s(canonical_name));
-    labels.insert("service.istio.io/canonical-revision".into(), s(canonical_rev));
-    let mut ann = Mapping::new();
-    ann.insert("sidecar.istio.io/rewriteAppHTTPProbers".into(), s("false"));
-    if let Some(first) = containers.first() {
-        if !t.has_annotation("kubectl.kubernetes.io/default-logs-container") {
-            ann.insert("kubectl.kubernetes.io/default-logs-container".into(), s(first.clone()));
+    /// Every expression in `templates.yaml` names a known variable (`eval` asserts it in debug
+    /// builds), whatever the conditions around it.
+    #[test]
+    fn every_expression_is_known() {
+        fn expr(x: &str, out: &mut Vec<String>) {
+            {
+                let x = x.strip_prefix('$').unwrap_or(x);
+                let parts: Vec<&str> = x.split("{{").skip(1).filter_map(|p| p.split_once("}}").map(|(e, _)| e)).collect();
+                if parts.is_empty() {
+                    out.extend(x.split('&').map(|c| c.trim_start_matches(['!', '*']).to_string()));
+                } else {
+                    out.extend(parts.iter().map(|p| p.to_string()));
+                }
+            }
         }
-        if !t.has_annotation("kubectl.kubernetes.io/default-container") {
-            ann.insert("kubectl.kubernetes.io/default-container".into(), s(first.clone()));
+        fn walk(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::String(x) if x.starts_with('$') => expr(x, out),
+                Value::Map(m) => {
+                    for (k, v) in m {
+                        match k.split_once('?') {
+                            Some((_, cond)) => expr(cond, out),
+                            None if k == "$if" || k == "$each" => expr(v.as_str().unwrap_or(""), out),
+                            None => {}
+                        }
+                        walk(v, out);
+                    }
+                }
+                Value::Seq(items) => items.iter().for_each(|i| walk(i, out)),
+                _ => {}
+            }
         }
-    }
-    let rev = if cfg.revision.is_empty() { "default".to_string() } else { cfg.revision.clone() };
-    ann.insert("istio.io/rev".into(), s(rev));
-
-    // The agent-only template lists the generator and certificate output first.
-    let mut e = vec![env("ISTIO_META_GENERATOR", "grpc"), env("OUTPUT_CERTS", "/var/lib/istio/data")];
-    e.extend(proxy_env_head(t, &[]));
-    e.push(env("PROXY_CONFIG", format!("{}\n", t.proxy_config_json)));
-    e.push(env("ISTIO_META_POD_PORTS", pod_ports(t.spec)));
-    e.push(env("ISTIO_META_APP_CONTAINERS", containers.join(",")));
-    proxy_env_tail(t, &mut e, false);
-    e.push(env("ISTIO_META_DNS_CAPTURE", "false"));
-    e.push(env("DISABLE_ENVOY", "true"));
-    let status_port = t.status_port();
-    let proxy = map([
-        ("name", ss("istio-proxy")),
-        ("image", ss(t.image_for(cfg.v_str(&["global", "proxy", "image"])))),
-        ("ports", sv(Value::Seq(vec![map([("containerPort", si(15020)), ("protocol", ss("TCP")), ("name", ss("mesh-metrics"))])]))),
-        (
-            "args",
-            sv(Value::Seq(proxy_args(t, "sidecar").into_iter().map(s).collect())),
-        ),
-        (
-            "lifecycle",
-            sv(map([("postStart", sv(map([("exec", sv(map([("command", sv(strs(&["pilot-agent", "wait", "--url=http://localhost:15020/healthz/ready"])))])))])))])),
-        ),
-        ("env", sv(Value::Seq(e))),
-        ("readinessProbe", if status_port != "0" { readiness_probe(t, 15020) } else { None }),
-        ("resources", t.resources()),
-        (
-            "volumeMounts",
-            sv(Value::Seq(vec![
-                mount("workload-socket", "/var/run/secrets/workload-spiffe-uds"),
-                mount("workload-certs", "/var/run/secrets/workload-spiffe-credentials"),
-                mount("istiod-ca-cert", "/var/run/secrets/istio"),
-                mount("istio-data", "/var/lib/istio/data"),
-                mount("istio-xds", "/etc/istio/proxy"),
-                mount("istio-token", "/var/run/secrets/tokens"),
-                mount("istio-podinfo", "/etc/istio/pod"),
-            ])),
-        ),
-    ]);
-    let mut all = vec![proxy];
-    for c in crate::tree::seq(t.spec, "containers") {
-        let n = crate::tree::name_of(c);
-        if n == "istio-proxy" {
-            continue;
+        let all = meshsim_yaml::load(include_str!("templates.yaml")).unwrap();
+        let mut exprs = Vec::new();
+        walk(&all, &mut exprs);
+        assert!(exprs.len() > 100, "{}", exprs.len());
+        let cfg = Config::defaults();
+        let empty = Mapping::new();
+        let spec = Value::Map(Mapping::new());
+        let pc = Value::Map(Mapping::new());
+        let t = Tpl {
+            api_version: "apps/v1",
+            kind: "Deployment",
+            deploy_name: "d",
+            deploy_namespace: "ns",
+            labels: &empty,
+            annotations: &empty,
+            spec: &spec,
+            cfg: &cfg,
+            proxy_config: &pc,
+            proxy_config_json: "{}",
+            native: false,
+            proxy_image: "img",
+            proxy_uid: 1337,
+            proxy_gid: 1337,
+        };
+        for e in &exprs {
+            t.eval(e, Some(&Value::Null));
         }
-        all.push(map([
-            ("name", ss(n)),
-            ("env", sv(Value::Seq(vec![env("GRPC_XDS_EXPERIMENTAL_SECURITY_SUPPORT", "true"), env("GRPC_XDS_BOOTSTRAP", "/etc/istio/proxy/grpc-bootstrap.json")]))),
-            (
-                "volumeMounts",
-                sv(Value::Seq(vec![
-                    mount("istio-data", "/var/lib/istio/data"),
-                    mount("istio-xds", "/etc/istio/proxy"),
-                    mount("workload-certs", "/var/run/secrets/workload-spiffe-credentials"),
-                ])),
-            ),
-        ]));
+        for name in NAMES {
+            assert!(render(name, &t).is_some(), "{name}");
+        }
+        assert!(render("envHead", &t).is_none());
     }
-    let volumes = vec![
-        map([("name", ss("workload-socket"))]),
-        map([("name", ss("workload-certs"))]),
-        map([("emptyDir", sv(map([("medium", ss("Memory"))]))), ("name", ss("istio-xds"))]),
-        map([("name", ss("istio-data")), ("emptyDir", sv(Value::Map(Mapping::new())))]),
-        podinfo_volume(),
-        token_volume(cfg),
-        map([("name", ss("istiod-ca-cert")), ("configMap", sv(map([("name", ss("istio-ca-root-cert"))])))]),
-    ];
-    map([
-        ("metadata", sv(map([("labels", sv(Value::Map(labels))), ("annotations", sv(Value::Map(ann)))]))),
-        ("spec", sv(map([("containers", sv(Value::Seq(all))), ("volumes", sv(Value::Seq(volumes)))]))),
-    ])
 }

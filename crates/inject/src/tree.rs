@@ -79,6 +79,11 @@ pub fn seq_mut<'a>(v: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
     slot.as_seq_mut().expect("just made a sequence")
 }
 
+/// Sorts map entries by key (stable), the one sort of `(String, Value)` pairs in the crate.
+pub fn sort_entries(entries: &mut [(String, Value)]) {
+    meshsim_yaml::sort::sort_by(entries, |a, b| a.0.cmp(&b.0));
+}
+
 /// Go's `fmt.Sprint` of a scalar value.
 pub fn sprint(v: Option<&Value>) -> String {
     match v {
