@@ -136,8 +136,8 @@ impl Config {
         static DEFAULTS: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
         DEFAULTS
             .get_or_init(|| Config {
-                values: meshsim_yaml::load(DEFAULT_VALUES).expect("built-in values parse"),
-                mesh: meshsim_yaml::load(DEFAULT_MESH).expect("built-in mesh config parses"),
+                values: meshsim_yaml::load(DEFAULT_VALUES).unwrap_or_else(|e| panic!("built-in values: {e}")),
+                mesh: meshsim_yaml::load(DEFAULT_MESH).unwrap_or_else(|e| panic!("built-in mesh config: {e}")),
                 proxy_config_set: Mapping::new(),
                 revision: String::new(),
                 renderer: None,

@@ -255,7 +255,8 @@ pub fn inject(pod: &Value, w: &Workload, cfg: &Config, native_default: bool) -> 
             (Some(src), _) => {
                 let Some(renderer) = cfg.renderer else {
                     return Err(format!(
-                        "template {name:?} is user-written (values.sidecarInjectorWebhook.templates) and this build has no Go template engine; use the meshsim command"
+                        "template {} is user-written (values.sidecarInjectorWebhook.templates) and this build has no Go template engine; use the meshsim command",
+                        crate::objects::go_quote(name)
                     ));
                 };
                 let text = renderer.0.render_pod(name, src, &tpl, stripped.get("metadata").unwrap_or(&null))?;

@@ -338,7 +338,7 @@ fn encode_field(d: Option<Value>, ty: &Ty, omitempty: bool) -> Option<Value> {
     match ty {
         // A missing struct is its zero value, which still prints its non-omitempty fields.
         Ty::Struct(name) => Some(d.unwrap_or_else(|| {
-            normalize_struct(Value::Null, name, &Ctx { owner: name, parent: None, field: "" }).expect("a zero struct decodes")
+            normalize_struct(Value::Null, name, &Ctx { owner: name, parent: None, field: "" }).unwrap_or_else(|_| unreachable!("a zero struct decodes"))
         })),
         // A nil pointer is always omitted by omitempty; the time type is `omitzero`.
         Ty::Ptr(_) | Ty::Any | Ty::Time => d,

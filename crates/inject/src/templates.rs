@@ -156,7 +156,7 @@ pub fn render(name: &str, t: &Tpl) -> Option<Value> {
     if !NAMES.contains(&name) {
         return None;
     }
-    let all = TEMPLATES.get_or_init(|| meshsim_yaml::load(include_str!("templates.yaml")).expect("templates.yaml parses"));
+    let all = TEMPLATES.get_or_init(|| meshsim_yaml::load(include_str!("templates.yaml")).unwrap_or_else(|e| panic!("templates.yaml: {e}")));
     fill(all.get(name)?, t, None)
 }
 
