@@ -61,13 +61,15 @@ function skipImportDesc(bytes, pos) {
 }
 
 /**
- * Renames the imports that module `glueModule` (e.g. `./meshsim-web_bg.js`) provides.
- * Returns the new wasm bytes and the renaming (old name → new name).
+ * Renames the imports that module `glueModule` (e.g. `./meshsim-web_bg.js`) provides, and the
+ * functions wasm-bindgen exports for the glue (`__wbindgen_malloc`, closure trampolines, …).
+ * Returns the new wasm bytes and the renaming (old name → new name) the glue must follow.
  */
 export function renameImports(wasm, glueModule) {
   const text = new TextDecoder();
   const encode = (s) => [...new TextEncoder().encode(s)];
   const renames = new Map();
+  const exportRenames = new Map();
   const out = [...wasm.subarray(0, 8)];
   let pos = 8;
   while (pos < wasm.length) {
@@ -76,6 +78,30 @@ export function renameImports(wasm, glueModule) {
     const end = start + size;
     if (id === 0) {
       // Custom sections ("producers", "target_features") are for tools, not browsers: drop them.
+      pos = end;
+      continue;
+    }
+    if (id === 7) {
+      // Exports the glue calls get short names too (`$a`, `$b`, …: never an import's name).
+      let [count, p] = leb(wasm, start);
+      const body = uleb(count);
+      while (count-- > 0) {
+        let len;
+        [len, p] = leb(wasm, p);
+        const name = text.decode(wasm.subarray(p, p + len));
+        p += len;
+        const kind = wasm[p];
+        const indexEnd = leb(wasm, p + 1)[1];
+        let newName = name;
+        if (kind === 0 && /^(__wbindgen_|__externref_|wasm_bindgen__)\w+$/.test(name)) {
+          newName = "$" + shortName(exportRenames.size);
+          exportRenames.set(name, newName);
+        }
+        body.push(...uleb(encode(newName).length), ...encode(newName));
+        for (let i = p; i < indexEnd; i++) body.push(wasm[i]);
+        p = indexEnd;
+      }
+      out.push(7, ...uleb(body.length), ...body);
       pos = end;
       continue;
     }
@@ -110,6 +136,7 @@ export function renameImports(wasm, glueModule) {
     out.push(2, ...uleb(body.length), ...body);
     pos = end;
   }
+  for (const [from, to] of exportRenames) renames.set(from, to);
   return { wasm: Uint8Array.from(out), renames };
 }
 
@@ -119,8 +146,13 @@ export async function shrinkGlue(js, glueModule, renames) {
   if (!js.includes(quotedModule)) throw new Error(`glue: the JS glue never names ${quotedModule}`);
   js = js.replaceAll(quotedModule, '"w"');
   for (const [from, to] of renames) {
-    const pattern = new RegExp(`\\b${from}\\b`, "g");
-    if (!pattern.test(js)) throw new Error(`glue: import ${from} is not in the JS glue`);
+    // `$` is not a word character: match names that are not part of a longer identifier.
+    const pattern = new RegExp(`(?<![\\w$])${from}(?![\\w$])`, "g");
+    if (!pattern.test(js)) {
+      // An export the glue never calls needs no change there; a missing import is a wrong guess.
+      if (to.startsWith("$")) continue;
+      throw new Error(`glue: import ${from} is not in the JS glue`);
+    }
     js = js.replace(pattern, to);
   }
   const result = await minify(js, { module: true, compress: true, mangle: true });

@@ -41,7 +41,7 @@ for (const wasmName of readdirSync(staging).filter((name) => name.endsWith("_bg.
   const integrity = "sha384-" + createHash("sha384").update(js, "utf8").digest("base64");
   html = html.replace(/<link\b[^>]*>/g, (tag) =>
     tag.includes(jsName) ? tag.replace(/integrity=("[^"]*"|[^\s>]+)/, `integrity=${integrity}`) : tag);
-  console.log(`postbuild: ${renames.size} imports renamed in ${wasmName} (${original.length} -> ${wasm.length} B), ${jsName} minified to ${js.length} B`);
+  console.log(`postbuild: ${renames.size} import and export names shortened in ${wasmName} (${original.length} -> ${wasm.length} B), ${jsName} minified to ${js.length} B`);
 }
 const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => sha256(m[1]));
 if (hashes.length === 0) {
