@@ -1,6 +1,7 @@
 // End-to-end tests of hosting and offline use: sub-paths, the service worker, the single file,
 // and the rule that the page never asks another origin for anything.
 import { readFileSync } from "node:fs";
+import { brotliCompressSync, constants } from "node:zlib";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { test, assert, eventually, cliInject, requests, ROOT, RESULTS } from "./harness.mjs";
@@ -9,6 +10,38 @@ import { serve } from "../../scripts/serve.mjs";
 
 const DIST = join(ROOT, "dist");
 const FIRST_SAMPLE = join(ROOT, "crates", "kubectl", "vfs", "kubernetes", "guestbook-ui-deployment.yaml");
+
+// The issue's budget: what #/inject loads is at most 150 KB (KiB) brotli. The bytes are what the
+// browser fetched, each file compressed at brotli's best (as a static host would pre-compress it).
+const PAGE_BUDGET_BYTES = 150 * 1024;
+
+test("what #/inject loads is at most 150 KB brotli", async ({ newPage }) => {
+  const server = await serve(DIST, 0, "/");
+  try {
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    const page = await newPage();
+    const fetched = new Set();
+    page.context().on("requestfinished", (request) => {
+      const url = new URL(request.url());
+      if (url.origin === origin) fetched.add(url.pathname === "/" ? "index.html" : url.pathname.slice(1));
+    });
+    await page.goto(`${origin}/#/inject`);
+    await page.waitForSelector("[data-testid=inject-output]", { state: "attached" });
+    // The service worker's script is fetched by the browser, not the page: ask for its URL.
+    const worker = await page.evaluate(async () => (await navigator.serviceWorker.ready).active.scriptURL);
+    fetched.add(new URL(worker).pathname.slice(1));
+    const sizes = [...fetched].sort().map((name) => {
+      const bytes = readFileSync(join(DIST, name));
+      return [name, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length];
+    });
+    const total = sizes.reduce((sum, [, n]) => sum + n, 0);
+    console.log(`     loaded ${sizes.map(([name, n]) => `${name} ${n}`).join(", ")}: ${total} B brotli (budget ${PAGE_BUDGET_BYTES})`);
+    assert(sizes.some(([name]) => name.endsWith(".wasm")), `the wasm was not among the requests: ${[...fetched]}`);
+    assert(total <= PAGE_BUDGET_BYTES, `the page loads ${total} B brotli, over the ${PAGE_BUDGET_BYTES} B budget`);
+  } finally {
+    server.close();
+  }
+});
 
 test("dist/ works from a sub-path of a static host (relative URLs)", async ({ newPage }) => {
   const server = await serve(DIST, 0, "/some/deep/path/");
