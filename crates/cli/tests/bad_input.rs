@@ -96,6 +96,11 @@ fn odd_shapes_never_panic() {
         "kind: Pod\nmetadata:\n  labels:\n    y: n\n    1.5: on\n",
         "\u{feff}kind: Pod\n",
         "kind: Pod\nspec:\n  initContainers:\n  - name: istio-proxy\n    securityContext: {runAsUser: 0}\n",
+        // Each of these made libyaml-safer 0.3.0 panic (see vendor/libyaml-safer/PATCHES.md).
+        "kind: Pod\nmetadata:\n  annotations:\n    proxy.istio.io/config: \"holdApplicationUntilProxyStarts: |\\n  x\"\nspec:\n  containers: [{name: c}]\n",
+        "kind: Pod\nmetadata:\n  name: p\n  labels: [!a,]\n",
+        "kind: Pod\nmetadata:\n  annotations:\n    proxy.istio.io/config: '\"x\\'\nspec:\n  containers: [{name: c}]\n",
+        "kind: ConfigMap\ndata:\n  a: |\n    x",
     ];
     for doc in docs {
         let out = inject_stdin(doc.as_bytes());

@@ -513,6 +513,21 @@ mod tests {
     }
 
     #[test]
+    fn inputs_that_made_libyaml_safer_panic_read_as_go_yaml_reads_them() {
+        // A block scalar ending the text without a line break (see vendor/libyaml-safer/PATCHES.md).
+        assert_eq!(load("a: |\n  x").unwrap().get("a"), Some(&Value::String("x".into())));
+        assert_eq!(load("a: |+\n  x").unwrap().get("a"), Some(&Value::String("x".into())));
+        assert_eq!(load("a: >-\n  x\n  y").unwrap().get("a"), Some(&Value::String("x y".into())));
+        assert_eq!(load("- |\n  x\n\n  ").unwrap(), Value::Seq(vec![Value::String("x\n".into())]));
+        assert_eq!(load("|\n  x").unwrap(), Value::String("x".into()));
+        // A tag followed by a comma in a flow collection, and a backslash at the very end.
+        let e = load("labels: [!a,]\n").unwrap_err();
+        assert!(e.message.ends_with("did not find expected whitespace or line break"), "{e}");
+        let e = load("a: \"x\\").unwrap_err();
+        assert!(e.message.ends_with("found unknown escape character"), "{e}");
+    }
+
+    #[test]
     fn load_all_splits_documents() {
         let docs = load_all("a: 1\n---\n---\nb: 2\n--- # c\nc: 3\n").unwrap();
         assert_eq!(docs.len(), 3);
