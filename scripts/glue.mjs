@@ -68,6 +68,12 @@ function skipImportDesc(bytes, pos) {
 export function renameImports(wasm, glueModule) {
   const text = new TextDecoder();
   const encode = (s) => [...new TextEncoder().encode(s)];
+  // A name in the wasm: its LEB128 length, then its UTF-8 bytes.
+  const readName = (p) => {
+    const [len, start] = leb(wasm, p);
+    return [text.decode(wasm.subarray(start, start + len)), start + len];
+  };
+  const pushName = (body, name) => body.push(...uleb(encode(name).length), ...encode(name));
   const renames = new Map();
   const exportRenames = new Map();
   const out = [...wasm.subarray(0, 8)];
@@ -86,10 +92,8 @@ export function renameImports(wasm, glueModule) {
       let [count, p] = leb(wasm, start);
       const body = uleb(count);
       while (count-- > 0) {
-        let len;
-        [len, p] = leb(wasm, p);
-        const name = text.decode(wasm.subarray(p, p + len));
-        p += len;
+        let name;
+        [name, p] = readName(p);
         const kind = wasm[p];
         const indexEnd = leb(wasm, p + 1)[1];
         let newName = name;
@@ -97,7 +101,7 @@ export function renameImports(wasm, glueModule) {
           newName = "$" + shortName(exportRenames.size);
           exportRenames.set(name, newName);
         }
-        body.push(...uleb(encode(newName).length), ...encode(newName));
+        pushName(body, newName);
         for (let i = p; i < indexEnd; i++) body.push(wasm[i]);
         p = indexEnd;
       }
@@ -113,13 +117,9 @@ export function renameImports(wasm, glueModule) {
     let [count, p] = leb(wasm, start);
     const body = uleb(count);
     while (count-- > 0) {
-      let len;
-      [len, p] = leb(wasm, p);
-      const module = text.decode(wasm.subarray(p, p + len));
-      p += len;
-      [len, p] = leb(wasm, p);
-      const name = text.decode(wasm.subarray(p, p + len));
-      p += len;
+      let module, name;
+      [module, p] = readName(p);
+      [name, p] = readName(p);
       const descEnd = skipImportDesc(wasm, p);
       let newModule = module;
       let newName = name;
@@ -128,8 +128,8 @@ export function renameImports(wasm, glueModule) {
         if (!renames.has(name)) renames.set(name, shortName(renames.size));
         newName = renames.get(name);
       }
-      body.push(...uleb(encode(newModule).length), ...encode(newModule));
-      body.push(...uleb(encode(newName).length), ...encode(newName));
+      pushName(body, newModule);
+      pushName(body, newName);
       for (let i = p; i < descEnd; i++) body.push(wasm[i]);
       p = descEnd;
     }

@@ -114,17 +114,8 @@ impl Writer {
         }
     }
 
-    /// go-yaml v2 `encoder.stringv`: literal if multi-line, plain if it resolves to a string,
-    /// else double-quoted; the emitter may still pick a safer style.
     fn string(&mut self, s: &str, ctx: Context) {
-        let style = if s.contains('\n') {
-            Style::Literal
-        } else if can_be_plain(s) {
-            Style::Plain
-        } else {
-            Style::DoubleQuoted
-        };
-        self.scalar(s, style, ctx);
+        self.scalar(s, requested_style(s), ctx);
     }
 
     fn empty_flow(&mut self, open: &str, close: &str) {
@@ -389,6 +380,18 @@ impl Writer {
     }
 }
 
+/// go-yaml v2 `encoder.stringv`: literal if multi-line, plain if it resolves to a string,
+/// else double-quoted; the emitter may still pick a safer style.
+fn requested_style(s: &str) -> Style {
+    if s.contains('\n') {
+        Style::Literal
+    } else if can_be_plain(s) {
+        Style::Plain
+    } else {
+        Style::DoubleQuoted
+    }
+}
+
 /// libyaml's `analyze_scalar`, reduced to the styles this emitter can be asked for (block context).
 struct Analysis {
     multiline: bool,
@@ -582,12 +585,11 @@ mod tests {
     fn libyaml_to_string(v: &Value) -> String {
         use libyaml_safer::{Emitter, Encoding, Event, MappingStyle, ScalarStyle, SequenceStyle};
         fn string_event(s: &str) -> Event {
-            let style = if s.contains('\n') {
-                ScalarStyle::Literal
-            } else if can_be_plain(s) {
-                ScalarStyle::Plain
-            } else {
-                ScalarStyle::DoubleQuoted
+            let style = match requested_style(s) {
+                Style::Literal => ScalarStyle::Literal,
+                Style::Plain => ScalarStyle::Plain,
+                Style::SingleQuoted => ScalarStyle::SingleQuoted,
+                Style::DoubleQuoted => ScalarStyle::DoubleQuoted,
             };
             Event::scalar(None, None, s, true, true, style)
         }

@@ -84,26 +84,27 @@ fn shortest(mant: u64, exp: i32, min_normal: u64, subnormal: bool) -> (String, i
     (digits.into_iter().map(char::from).collect(), k)
 }
 
-fn shortest64(f: f64) -> (String, i32) {
-    let bits = f.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    let fraction = bits & ((1 << 52) - 1);
+/// [`shortest`] for an IEEE 754 binary float given as its bits: `fraction_bits` of fraction under
+/// `exponent_bits` of biased exponent (52 and 11 for `f64`, 23 and 8 for `f32`), sign bit clear.
+fn shortest_bits(bits: u64, fraction_bits: u32, exponent_bits: u32) -> (String, i32) {
+    let min_normal = 1u64 << fraction_bits;
+    // `integer_decode`'s exponent offset: the bias plus the fraction's width (1075 for f64, 150 for f32).
+    let offset = (1i32 << (exponent_bits - 1)) - 1 + fraction_bits as i32;
+    let biased = (bits >> fraction_bits) as i32 & ((1 << exponent_bits) - 1);
+    let fraction = bits & (min_normal - 1);
     if biased == 0 {
-        shortest(fraction << 1, -1075, 1 << 52, true)
+        shortest(fraction << 1, -offset, min_normal, true)
     } else {
-        shortest(fraction | (1 << 52), biased - 1075, 1 << 52, false)
+        shortest(fraction | min_normal, biased - offset, min_normal, false)
     }
 }
 
+fn shortest64(f: f64) -> (String, i32) {
+    shortest_bits(f.to_bits(), 52, 11)
+}
+
 fn shortest32(f: f32) -> (String, i32) {
-    let bits = f.to_bits();
-    let biased = ((bits >> 23) & 0xff) as i32;
-    let fraction = u64::from(bits & ((1 << 23) - 1));
-    if biased == 0 {
-        shortest(fraction << 1, -150, 1 << 23, true)
-    } else {
-        shortest(fraction | (1 << 23), biased - 150, 1 << 23, false)
-    }
+    shortest_bits(u64::from(f.to_bits()), 23, 8)
 }
 
 /// `strconv.FormatFloat(f, 'g', -1, 64)`.
